@@ -1,0 +1,220 @@
+"""The typed event catalogue: one closed union of every event, one encoder, one decoder.
+
+Money, prices and volumes are ``Decimal`` values written as exact JSON numbers (``1.10`` stays
+``1.10``); timestamps are RFC 3339 UTC. Decoding validates types, enums, ranges and signs, and
+upcasts old schema versions (``events/upcast.py``). Errors are ``InvalidEventError`` naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+import msgspec
+
+from ._base import Event, new_id
+from .account import AccountBalanceChanged, AccountSnapshot
+from .conversation import ConversationEnded, ConversationMessage, ConversationStarted
+from .deal import DealFilled
+from .experiment import ExperimentAssigned, ExperimentStarted
+from .llm import LlmCalled
+from .oco import OcoCreated, OcoFailed, OcoTriggered
+from .ops import AlertRaised, BotStarted, BotStopped, MetricTiming
+from .order import OrderCancelled, OrderModified, OrderPlaced, OrderRejected
+from .position import PositionExcursion, PositionStopMoved, TradeAnnotated
+from .recommendation import (
+    RecommendationApproved,
+    RecommendationDismissed,
+    RecommendationExecuted,
+    RecommendationExpired,
+    RecommendationFailed,
+    RecommendationInvalid,
+    RecommendationIssued,
+)
+from .signal import SignalDetected, SignalNotified
+from .upcast import needs_upcast, upcast
+from .user import AccessDenied, UserAction
+
+AnyEvent = (
+    ConversationStarted
+    | ConversationMessage
+    | ConversationEnded
+    | UserAction
+    | AccessDenied
+    | LlmCalled
+    | RecommendationIssued
+    | RecommendationApproved
+    | RecommendationDismissed
+    | RecommendationExpired
+    | RecommendationExecuted
+    | RecommendationFailed
+    | RecommendationInvalid
+    | SignalDetected
+    | SignalNotified
+    | OrderPlaced
+    | OrderModified
+    | OrderCancelled
+    | OrderRejected
+    | DealFilled
+    | PositionStopMoved
+    | PositionExcursion
+    | TradeAnnotated
+    | OcoCreated
+    | OcoTriggered
+    | OcoFailed
+    | AccountSnapshot
+    | AccountBalanceChanged
+    | MetricTiming
+    | AlertRaised
+    | BotStarted
+    | BotStopped
+    | ExperimentStarted
+    | ExperimentAssigned
+)
+"""The closed union of every v1 event type."""
+
+EVENT_TYPES: Final[dict[str, type[Event]]] = {
+    cls.__struct_config__.tag: cls  # type: ignore[misc]
+    for cls in AnyEvent.__args__  # type: ignore[attr-defined]
+}
+"""Tag -> event class."""
+
+CURRENT_VERSION: Final[dict[str, int]] = {
+    tag: next(f.default for f in msgspec.structs.fields(cls) if f.name == "v")
+    for tag, cls in EVENT_TYPES.items()
+}
+"""Tag -> the schema version this code writes."""
+
+ENCODER: Final = msgspec.json.Encoder(decimal_format="number")
+DECODER: Final = msgspec.json.Decoder(AnyEvent)
+_DICT_DECODER: Final = msgspec.json.Decoder(dict[str, Any])
+
+
+class InvalidEventError(ValueError):
+    """An event failed validation; ``field`` names the offending field ('' if none)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}" if field else reason)
+
+
+def encode_event(event: Event) -> bytes:
+    """Return the JSON bytes of an event (no trailing newline)."""
+    return ENCODER.encode(event)
+
+
+def decode_event(data: bytes | str) -> Event:
+    """Decode and validate one JSON event, upcasting old versions; raise InvalidEventError."""
+    try:
+        event: Event = DECODER.decode(data)
+    except msgspec.ValidationError as exc:
+        d = _try_dict(data)
+        if d is not None and needs_upcast(d.get("type"), d.get("v", 1)):
+            return event_from_dict(d)
+        raise _invalid(exc) from exc
+    except msgspec.DecodeError as exc:
+        raise InvalidEventError("", f"not valid JSON: {exc}") from exc
+    if event.v != CURRENT_VERSION[_tag(event)]:
+        d = _try_dict(data)
+        if d is not None and needs_upcast(d.get("type"), d.get("v", 1)):
+            return event_from_dict(d)
+    return event
+
+
+def event_from_dict(d: dict[str, Any]) -> Event:
+    """Build and validate an event from a plain dict (JSON types), upcasting old versions."""
+    try:
+        result: Event = msgspec.convert(upcast(d), AnyEvent, strict=False)
+    except msgspec.ValidationError as exc:
+        raise _invalid(exc) from exc
+    return result
+
+
+def validate_event(event: Event) -> Event:
+    """Return the event re-validated through its JSON form (catches wrong Python types)."""
+    if not isinstance(event, Event) or type(event) not in _CLASSES:
+        raise InvalidEventError("type", f"not a catalogue event: {type(event).__name__}")
+    return decode_event(ENCODER.encode(event))
+
+
+def event_tag(event: Event) -> str:
+    """Return the stable tag of an event, e.g. ``deal.filled``."""
+    return _tag(event)
+
+
+def _tag(event: Event) -> str:
+    return type(event).__struct_config__.tag  # type: ignore[return-value]
+
+
+def _try_dict(data: bytes | str) -> dict[str, Any] | None:
+    try:
+        return _DICT_DECODER.decode(data)
+    except msgspec.DecodeError:
+        return None
+
+
+_PATH = re.compile(r"^(?P<reason>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+
+
+def _invalid(exc: msgspec.ValidationError) -> InvalidEventError:
+    m = _PATH.match(str(exc))
+    assert m is not None  # the pattern matches any string
+    path = (m.group("path") or "").lstrip(".")
+    reason = m.group("reason")
+    if not path and ": " in reason and reason.split(": ", 1)[0].isidentifier():
+        path, reason = reason.split(": ", 1)  # raised by Event.__post_init__ as "field: reason"
+    return InvalidEventError(path, reason)
+
+
+_CLASSES: Final = frozenset(EVENT_TYPES.values())
+
+__all__ = [
+    "CURRENT_VERSION",
+    "DECODER",
+    "ENCODER",
+    "EVENT_TYPES",
+    "AccessDenied",
+    "AccountBalanceChanged",
+    "AccountSnapshot",
+    "AlertRaised",
+    "AnyEvent",
+    "BotStarted",
+    "BotStopped",
+    "ConversationEnded",
+    "ConversationMessage",
+    "ConversationStarted",
+    "DealFilled",
+    "Event",
+    "ExperimentAssigned",
+    "ExperimentStarted",
+    "InvalidEventError",
+    "LlmCalled",
+    "MetricTiming",
+    "OcoCreated",
+    "OcoFailed",
+    "OcoTriggered",
+    "OrderCancelled",
+    "OrderModified",
+    "OrderPlaced",
+    "OrderRejected",
+    "PositionExcursion",
+    "PositionStopMoved",
+    "RecommendationApproved",
+    "RecommendationDismissed",
+    "RecommendationExecuted",
+    "RecommendationExpired",
+    "RecommendationFailed",
+    "RecommendationInvalid",
+    "RecommendationIssued",
+    "SignalDetected",
+    "SignalNotified",
+    "TradeAnnotated",
+    "UserAction",
+    "decode_event",
+    "encode_event",
+    "event_from_dict",
+    "event_tag",
+    "new_id",
+    "validate_event",
+]
