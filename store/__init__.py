@@ -1,1 +1,46 @@
-"""placeholder"""
+"""The append-only, segmented JSONL event log: append, read, follow, verify, repair.
+
+```python
+from tradejournal.store import Journal
+with Journal.open(path, durability="always") as j:
+    seq = j.append(event)
+    for ev in j.read(from_seq=1): ...
+```
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    CorruptionError,
+    JournalExistsError,
+    JournalNotFoundError,
+    StoreClosedError,
+    StoreError,
+    WriteFailedError,
+)
+from .journal import DEFAULT_SEGMENT_BYTES, Durability, Journal, Recovery, init_journal
+from .reader import Snapshot, SnapshotSegment, follow_events, read_events, snapshot
+from .verify import Problem, VerifyReport, repair, verify
+
+__all__ = [
+    "DEFAULT_SEGMENT_BYTES",
+    "CorruptionError",
+    "Durability",
+    "Journal",
+    "JournalExistsError",
+    "JournalNotFoundError",
+    "Problem",
+    "Recovery",
+    "Snapshot",
+    "SnapshotSegment",
+    "StoreClosedError",
+    "StoreError",
+    "VerifyReport",
+    "WriteFailedError",
+    "follow_events",
+    "init_journal",
+    "read_events",
+    "repair",
+    "snapshot",
+    "verify",
+]

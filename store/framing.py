@@ -1,0 +1,60 @@
+"""Line framing: one event per line, self-checking with a CRC-32 as the last field.
+
+A line is ``{...event fields...,"crc":N}\\n`` where N is the CRC-32 (zlib) of the line's bytes
+before ``,"crc":``. The file stays plain JSONL for DuckDB and jq. ``seq``, ``id`` and
+``recorded_ts`` are read with a small partial decoder so scanning never builds full events.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import msgspec
+
+__all__ = ["CRC_MARK", "FrameError", "Head", "frame", "read_head", "unframe"]
+
+CRC_MARK = b',"crc":'
+
+
+class FrameError(ValueError):
+    """A line is not a valid framed record (reason in the message)."""
+
+
+class Head(msgspec.Struct):
+    """The envelope fields the store itself needs from a line."""
+
+    seq: int
+    id: str
+    recorded_ts: str | None = None
+
+
+_HEAD_DECODER = msgspec.json.Decoder(Head)
+
+
+def frame(body: bytes) -> bytes:
+    """Return the framed line (with CRC and newline) for an encoded JSON object ``body``."""
+    inner = body[:-1]
+    return b"%s%s%d}\n" % (inner, CRC_MARK, zlib.crc32(inner))
+
+
+def unframe(line: bytes) -> bytes:
+    """Check a line (without its newline) and return the JSON object without the crc field."""
+    i = line.rfind(CRC_MARK)
+    if i < 0 or not line.endswith(b"}"):
+        raise FrameError("no crc field at the end of the line")
+    digits = line[i + len(CRC_MARK) : -1]
+    if not digits.isdigit():
+        raise FrameError("crc field is not a number")
+    inner = line[:i]
+    computed = zlib.crc32(inner)
+    if computed != int(digits):
+        raise FrameError(f"crc mismatch: line says {int(digits)}, bytes give {computed}")
+    return inner + b"}"
+
+
+def read_head(body: bytes) -> Head:
+    """Decode seq, id and recorded_ts from an unframed body; raise FrameError if absent."""
+    try:
+        return _HEAD_DECODER.decode(body)
+    except msgspec.MsgspecError as exc:
+        raise FrameError(f"not a journal record: {exc}") from exc

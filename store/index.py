@@ -1,0 +1,101 @@
+"""The id index: which ids are already in the log (idempotency), and the head cursor.
+
+A derived SQLite file (``index.sqlite``), only ever written under the journal's write lock, so it
+never sees lock contention. ``head`` is the position just after the last indexed record
+(last seq, segment, byte offset, recorded_ts). The log is the truth: lines found beyond the head
+(a writer died between its write and its index commit) are indexed on the next lock; a missing or
+unreadable index is rebuilt from the segments.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Cursor", "IdIndex"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS head (
+    k INTEGER PRIMARY KEY CHECK (k = 1),
+    last_seq INTEGER NOT NULL,
+    segment INTEGER NOT NULL,
+    offset INTEGER NOT NULL,
+    recorded_ts TEXT
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """A position in the log: the last seq and the byte just after its line."""
+
+    last_seq: int
+    segment: int
+    offset: int
+    recorded_ts: str | None
+
+
+class IdIndex:
+    """SQLite-backed map id -> seq plus the head cursor."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._con = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        self._con.execute("PRAGMA journal_mode=WAL")
+        self._con.execute("PRAGMA synchronous=NORMAL")
+        self._con.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()
+
+    def head(self) -> Cursor | None:
+        """Return the head cursor, or None for a new (or reset) index."""
+        row = self._con.execute(
+            "SELECT last_seq, segment, offset, recorded_ts FROM head WHERE k = 1"
+        ).fetchone()
+        return Cursor(*row) if row else None
+
+    def lookup(self, ids: Iterable[str]) -> dict[str, int]:
+        """Return the seqs of those ids that are already in the log."""
+        ids = list(ids)
+        if len(ids) == 1:
+            row = self._con.execute("SELECT seq FROM ids WHERE id = ?", ids).fetchone()
+            return {ids[0]: row[0]} if row else {}
+        found: dict[str, int] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, seq FROM ids WHERE id IN ({marks})"  # noqa: S608 - placeholders only
+            found.update(self._con.execute(sql, chunk).fetchall())
+        return found
+
+    def advance(self, pairs: Iterable[tuple[str, int]], cursor: Cursor) -> None:
+        """Record new (id, seq) pairs and move the head, in one transaction."""
+        con = self._con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.executemany("INSERT OR IGNORE INTO ids (id, seq) VALUES (?, ?)", pairs)
+            con.execute(
+                "INSERT OR REPLACE INTO head (k, last_seq, segment, offset, recorded_ts)"
+                " VALUES (1, ?, ?, ?, ?)",
+                (cursor.last_seq, cursor.segment, cursor.offset, cursor.recorded_ts),
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def reset(self) -> None:
+        """Forget everything (before a rebuild from the segments)."""
+        self._con.execute("BEGIN IMMEDIATE")
+        self._con.execute("DELETE FROM ids")
+        self._con.execute("DELETE FROM head")
+        self._con.execute("COMMIT")
+
+    def count(self) -> int:
+        """Return the number of indexed ids."""
+        return int(self._con.execute("SELECT count(*) FROM ids").fetchone()[0])
