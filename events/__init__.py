@@ -8,7 +8,7 @@ upcasts old schema versions (``events/upcast.py``). Errors are ``InvalidEventErr
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from typing import Any, Final, Union
 
 import msgspec
 
@@ -90,6 +90,24 @@ DECODER: Final = msgspec.json.Decoder(AnyEvent)
 _DICT_DECODER: Final = msgspec.json.Decoder(dict[str, Any])
 
 
+def _shadow(cls: type[Event]) -> type[msgspec.Struct]:
+    # The same fields, types and constraints without __post_init__: a cheap gate for JSON that
+    # was encoded from an event whose construction checks already ran.
+    fields = [
+        (f.name, f.type, None if f.required is False else msgspec.NODEFAULT)
+        for f in msgspec.structs.fields(cls)
+    ]
+    tag = cls.__struct_config__.tag
+    return msgspec.defstruct(
+        cls.__name__, fields, tag=tag, tag_field="type", kw_only=True, forbid_unknown_fields=True
+    )
+
+
+_CHECK_DECODER: Final = msgspec.json.Decoder(
+    Union[tuple(_shadow(c) for c in EVENT_TYPES.values())]  # type: ignore[misc]  # noqa: UP007
+)
+
+
 class InvalidEventError(ValueError):
     """An event failed validation; ``field`` names the offending field ('' if none)."""
 
@@ -122,10 +140,31 @@ def decode_event(data: bytes | str) -> Event:
     return event
 
 
+def check_encoded(data: bytes) -> None:
+    """Check the JSON encoding of a constructed event (types, enums, ranges); raise InvalidEventError.
+
+    Construction already ran the cross-field and Decimal checks, so this skips ``__post_init__``;
+    use ``decode_event`` for untrusted input.
+    """
+    try:
+        _CHECK_DECODER.decode(data)
+    except msgspec.ValidationError as exc:
+        raise _invalid(exc) from exc
+    except msgspec.DecodeError as exc:
+        raise InvalidEventError("", f"not valid JSON: {exc}") from exc
+
+
 def event_from_dict(d: dict[str, Any]) -> Event:
     """Build and validate an event from a plain dict (JSON types), upcasting old versions."""
     try:
-        result: Event = msgspec.convert(upcast(d), AnyEvent, strict=False)
+        current = upcast(d)
+    except ValueError as exc:  # an upcaster refused the old dict: "field: reason"
+        field, sep, reason = str(exc).partition(": ")
+        if not (sep and field.isidentifier()):
+            field, reason = "", str(exc)
+        raise InvalidEventError(field, reason) from exc
+    try:
+        result: Event = msgspec.convert(current, AnyEvent, strict=False)
     except msgspec.ValidationError as exc:
         raise _invalid(exc) from exc
     return result
@@ -155,6 +194,7 @@ def _try_dict(data: bytes | str) -> dict[str, Any] | None:
 
 
 _PATH = re.compile(r"^(?P<reason>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_NAMED_FIELD = re.compile(r"^Object (?:contains unknown|missing required) field `([^`]*)`$")
 
 
 def _invalid(exc: msgspec.ValidationError) -> InvalidEventError:
@@ -164,6 +204,8 @@ def _invalid(exc: msgspec.ValidationError) -> InvalidEventError:
     reason = m.group("reason")
     if not path and ": " in reason and reason.split(": ", 1)[0].isidentifier():
         path, reason = reason.split(": ", 1)  # raised by Event.__post_init__ as "field: reason"
+    if not path and (named := _NAMED_FIELD.match(reason)):
+        path = named.group(1)  # "Object contains unknown field `x`" / "missing required field"
     return InvalidEventError(path, reason)
 
 
@@ -173,6 +215,7 @@ __all__ = [
     "CURRENT_VERSION",
     "DECODER",
     "ENCODER",
+    "check_encoded",
     "EVENT_TYPES",
     "AccessDenied",
     "AccountBalanceChanged",

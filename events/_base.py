@@ -94,16 +94,24 @@ class Event(
         checks = _CHECKS.get(type(self))
         if checks is None:
             checks = _CHECKS[type(self)] = _compile_checks(type(self))
-        for name, rule in checks:
+        for name, rule in checks:  # hot path: cheap tests first, messages built on failure only
             value = getattr(self, name)
             if value is None:
                 continue
             if rule == "utc":
-                _check_utc(self, name, value)
+                if value.tzinfo is not _UTC:
+                    _check_utc(self, name, value)
             elif rule == "float":
                 if not math.isfinite(value):
                     raise ValueError(f"{name}: must be a finite number, was {value!r}")
-            else:
+            elif (
+                type(value) is not Decimal
+                or not value.is_finite()
+                or (
+                    rule != "any"
+                    and ((value.is_signed() and value) or (rule == "positive" and not value))
+                )
+            ):
                 _check_decimal(name, value, rule)
         self.validate()
 

@@ -23,7 +23,7 @@ from typing import Literal
 import msgspec
 from filelock import FileLock
 
-from tradejournal.events import ENCODER, Event, InvalidEventError, decode_event
+from tradejournal.events import ENCODER, Event, InvalidEventError, check_encoded
 
 from .errors import CorruptionError, JournalExistsError, StoreClosedError, WriteFailedError
 from .framing import frame, read_head, unframe
@@ -218,7 +218,8 @@ class Journal:
         assert self._index is not None
         known = self._index.lookup({e.id for e in batch})
         now = self._now()
-        stamp = ENCODER.encode(now).strip(b'"').decode()
+        stamp_field = b'"recorded_ts":' + ENCODER.encode(now)
+        stamp = stamp_field[15:-1].decode()
         seqs: list[int] = []
         lines: list[bytes] = []
         pairs: list[tuple[str, int]] = []
@@ -227,8 +228,7 @@ class Journal:
             if event.id in known:
                 seqs.append(known[event.id])
                 continue
-            record = msgspec.structs.replace(event, seq=next_seq, recorded_ts=now)
-            body = ENCODER.encode(record)
+            body = _stamp(event, next_seq, now, stamp_field)
             _validate(body, i, len(batch))
             lines.append(frame(body))
             pairs.append((event.id, next_seq))
@@ -485,9 +485,19 @@ class Journal:
         self.recovery.cut.append((tail, qpath))
 
 
+def _stamp(event: Event, seq: int, now: dt.datetime, stamp_field: bytes) -> bytes:
+    # Encode with seq and recorded_ts set. Fast path: splice them into the encoding of an
+    # unstamped event (both are the first envelope fields after "type", written as null).
+    if event.seq is None and event.recorded_ts is None:
+        body = ENCODER.encode(event)
+        body = body.replace(b'"seq":null', b'"seq":%d' % seq, 1)
+        return body.replace(b'"recorded_ts":null', stamp_field, 1)
+    return ENCODER.encode(msgspec.structs.replace(event, seq=seq, recorded_ts=now))
+
+
 def _validate(body: bytes, i: int, n: int) -> None:
     try:
-        decode_event(body)
+        check_encoded(body)
     except InvalidEventError as exc:
         if n == 1:
             raise
