@@ -133,11 +133,35 @@ def decode_event(data: bytes | str) -> Event:
         raise _invalid(exc) from exc
     except msgspec.DecodeError as exc:
         raise InvalidEventError("", f"not valid JSON: {exc}") from exc
-    if event.v != CURRENT_VERSION[_tag(event)]:
+    except UnicodeDecodeError as exc:  # msgspec raises it for bad UTF-8 inside a JSON string
+        raise InvalidEventError("", f"not valid UTF-8: {exc}") from exc
+    current = CURRENT_VERSION[_tag(event)]
+    if event.v > current:
+        raise InvalidEventError("v", f"version {event.v} is newer than this code reads ({current})")
+    if event.v != current:
         d = _try_dict(data)
         if d is not None and needs_upcast(d.get("type"), d.get("v", 1)):
             return event_from_dict(d)
     return event
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema of ``AnyEvent`` as the journal writes it.
+
+    msgspec describes Decimal as a string; ``ENCODER`` writes it as an exact JSON number, so
+    those nodes become ``{"type": "number", "format": "decimal"}``.
+    """
+    return _numeric_decimals(msgspec.json.schema(AnyEvent))  # type: ignore[no-any-return]
+
+
+def _numeric_decimals(node: Any) -> Any:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "decimal":
+            return {**node, "type": "number"}
+        return {k: _numeric_decimals(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_numeric_decimals(v) for v in node]
+    return node
 
 
 def check_encoded(data: bytes) -> None:
@@ -189,7 +213,7 @@ def _tag(event: Event) -> str:
 def _try_dict(data: bytes | str) -> dict[str, Any] | None:
     try:
         return _DICT_DECODER.decode(data)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, UnicodeDecodeError):
         return None
 
 
@@ -258,6 +282,7 @@ __all__ = [
     "encode_event",
     "event_from_dict",
     "event_tag",
+    "json_schema",
     "new_id",
     "validate_event",
 ]

@@ -75,7 +75,7 @@ class Event(
         default_factory=new_id
     )
     """Idempotency key: derived from the source where one exists, else a UUIDv7."""
-    v: int = 1
+    v: Annotated[int, msgspec.Meta(ge=1)] = 1
     """Schema version of this event type."""
     ts: UtcDatetime
     """When it happened (UTC)."""

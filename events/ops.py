@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
+
+import msgspec
 
 from ._base import Event, Millis
 
@@ -14,7 +16,7 @@ class MetricTiming(
 ):
     """Tag: metric.timing (v2) — how long something took. v1 carried ``duration_s`` (seconds)."""
 
-    v: int = 2
+    v: Annotated[int, msgspec.Meta(ge=1)] = 2
     name: str
     duration_ms: Millis
 
