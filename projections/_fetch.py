@@ -1,0 +1,54 @@
+"""Fetch DuckDB results as Python values without pytz: TIMESTAMPTZ comes back as aware UTC.
+
+DuckDB's Python client needs ``pytz`` to fetch ``TIMESTAMP WITH TIME ZONE`` values. We do not
+depend on it: a result with such columns is re-selected with ``timezone('UTC', col)`` (a naive
+UTC timestamp, fetched without pytz) and given ``tzinfo=UTC`` here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+
+__all__ = ["fetch", "fetch_dicts"]
+
+_TZ_TYPE = "TIMESTAMP WITH TIME ZONE"
+
+
+def _is_tz(type_code: object) -> bool:
+    return str(type_code).upper() == _TZ_TYPE
+
+
+def fetch(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Any = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one SELECT and return (column names, rows); timestamps are aware UTC datetimes."""
+    rel = con.sql(sql, params=params)
+    cols = list(rel.columns)
+    tz_idx = [i for i, t in enumerate(rel.types) if _is_tz(t)]
+    if not tz_idx:
+        return cols, rel.fetchall()
+    select = ", ".join(
+        f"timezone('UTC', c{i})" if i in tz_idx else f"c{i}" for i in range(len(cols))
+    )
+    aliases = ", ".join(f"c{i}" for i in range(len(cols)))
+    wrapped = f"SELECT {select} FROM ({sql}) AS _q({aliases})"
+    cur = con.execute(wrapped, params) if params is not None else con.execute(wrapped)
+    rows = []
+    for row in cur.fetchall():
+        vals = list(row)
+        for i in tz_idx:
+            if isinstance(vals[i], dt.datetime):
+                vals[i] = vals[i].replace(tzinfo=dt.UTC)
+        rows.append(tuple(vals))
+    return cols, rows
+
+
+def fetch_dicts(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Any = None
+) -> list[dict[str, Any]]:
+    """Run one SELECT and return its rows as dicts."""
+    cols, rows = fetch(con, sql, params)
+    return [dict(zip(cols, r, strict=True)) for r in rows]

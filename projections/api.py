@@ -1,0 +1,270 @@
+"""The read side of the projections: ad-hoc SQL, statistics, the MT5 summary, trades, stories.
+
+Every function catches up first (``connect_readonly``), runs SQL defined in ``sql/*.sql``
+(macros and views) on a read-only connection, and returns plain Python values: money as
+``Decimal``, counts as ``int``, ratios as ``float``, timestamps as aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from ._fetch import fetch, fetch_dicts
+from .engine import connect_readonly
+from .errors import ProjectionError
+
+__all__ = [
+    "MT5_SUMMARY_COLUMNS",
+    "STAT_DIMENSIONS",
+    "mt5_summary",
+    "query",
+    "stats",
+    "trade_story",
+    "trades",
+]
+
+PathLike = str | os.PathLike[str]
+STAT_DIMENSIONS = (
+    "symbol", "side", "strategy", "regime", "weekday", "hour", "session", "month",
+    "model", "prompt_variant", "close_reason", "account",
+)  # fmt: skip
+MT5_SUMMARY_COLUMNS = (
+    "total_net_profit", "gross_profit", "gross_loss", "profit_factor", "expected_payoff",
+    "total_trades", "profit_trades", "profit_trades_pct", "loss_trades", "loss_trades_pct",
+    "short_trades", "short_won_pct", "long_trades", "long_won_pct", "largest_profit_trade",
+    "largest_loss_trade", "average_profit_trade", "average_loss_trade", "max_consecutive_wins",
+    "max_consecutive_wins_money", "max_consecutive_losses", "max_consecutive_losses_money",
+    "maximal_consecutive_profit", "maximal_consecutive_profit_count", "maximal_consecutive_loss",
+    "maximal_consecutive_loss_count", "balance_drawdown_absolute", "balance_drawdown_maximal",
+    "balance_drawdown_maximal_pct", "balance_drawdown_relative_pct", "balance_drawdown_relative",
+)  # fmt: skip
+_ALLOWED = {"SELECT", "EXPLAIN"}
+_EXPLAIN = re.compile(r"^\s*EXPLAIN(\s+ANALY[SZ]E\b|\s*\([^)]*\))*\s*", re.IGNORECASE)
+
+
+def _tidy(value: Any) -> Any:
+    """Drop the DECIMAL(38,10) padding: Decimal('3.6000000000') -> Decimal('3.6')."""
+    if isinstance(value, Decimal):
+        n = value.normalize()
+        return n.quantize(Decimal(1)) if n.as_tuple().exponent > 0 else n  # type: ignore[operator]
+    return value
+
+
+def _tidy_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _tidy(v) for k, v in row.items()}
+
+
+def _ts(value: dt.datetime | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ProjectionError(f"naive datetime {value}: pass an aware (UTC) datetime")
+        return value.astimezone(dt.UTC).isoformat()
+    return value
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[dict[str, Any]]:
+    try:
+        return [_tidy_row(r) for r in fetch_dicts(con, sql, params)]
+    except duckdb.Error as exc:
+        raise ProjectionError(str(exc)) from exc
+
+
+def _statement_kind(con: duckdb.DuckDBPyConnection, statement: Any) -> str:
+    """Return the statement type; for EXPLAIN, the type of what it explains (ANALYZE runs it)."""
+    kind = str(statement.type.name)
+    if kind != "EXPLAIN":
+        return kind
+    inner = _EXPLAIN.sub("", str(statement.query), count=1)
+    try:
+        explained = con.extract_statements(inner)
+    except duckdb.Error:
+        return "EXPLAIN of an unparsable statement"
+    return (
+        "EXPLAIN"
+        if all(e.type.name == "SELECT" for e in explained)
+        else "EXPLAIN " + (explained[0].type.name if explained else "?")
+    )
+
+
+def query(journal_dir: PathLike, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one read-only SQL statement (SELECT / EXPLAIN) and return (columns, rows).
+
+    Statements that could modify anything (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, ATTACH,
+    COPY, SET, PRAGMA, CALL, ...) are refused with ``ProjectionError``; DuckDB's own message is
+    kept for syntax and execution errors.
+    """
+    con = connect_readonly(journal_dir)
+    try:
+        try:
+            statements = con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise ProjectionError(str(exc)) from exc
+        if len(statements) != 1:
+            raise ProjectionError(f"query runs exactly one statement, got {len(statements)}")
+        kind = _statement_kind(con, statements[0])
+        if kind not in _ALLOWED:
+            raise ProjectionError(
+                f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
+            )
+        try:
+            return fetch(con, sql)
+        except duckdb.Error as exc:
+            raise ProjectionError(str(exc)) from exc
+    finally:
+        con.close()
+
+
+def stats(
+    journal_dir: PathLike,
+    by: str | None = None,
+    since: dt.datetime | str | None = None,
+    until: dt.datetime | str | None = None,
+    account: str | None = None,
+    *,
+    tol: Decimal | int | float = 0,
+    tz: str = "UTC",
+) -> dict[str, Any]:
+    """Return the journal statistics of closed trades (journal-stats.md section 2).
+
+    ``by=None``: one dict of figures (``trades``, ``wins``, ``win_rate``, ``profit_factor``,
+    ``expectancy_r``, ``sqn``, ``max_drawdown``, ...). The drawdown is taken from the equity
+    curve (account.snapshot) when the selection is one account with snapshots
+    (``drawdown_source`` 'equity', plus ``sharpe``/``sortino``), else from realised P&L
+    ('realised'). ``by`` in ``STAT_DIMENSIONS``: {group value: figures}. ``since``/``until``
+    filter on close time (until exclusive); ``tol`` is the breakeven tolerance in money;
+    weekday/hour/month use time zone ``tz``.
+    """
+    if by is not None and by not in STAT_DIMENSIONS:
+        raise ProjectionError(
+            f"unknown breakdown {by!r}; choose one of {', '.join(STAT_DIMENSIONS)}"
+        )
+    params = [by, Decimal(str(tol)), tz, _ts(since), _ts(until), account]
+    con = connect_readonly(journal_dir)
+    try:
+        rows = _run(
+            con,
+            "SELECT * EXCLUDE (sort_key) FROM trade_stats(dim := ?, tol := ?, tz := ?, "
+            "since := ?, until := ?, acct := ?)",
+            params,
+        )
+        if by is not None:
+            return {r.pop("group"): r for r in rows}
+        figures = rows[0] if rows else _empty_stats(con)
+        figures.pop("group", None)
+        figures["drawdown_source"] = "realised"
+        _equity_figures(con, figures, params[3:])
+        return figures
+    finally:
+        con.close()
+
+
+def _empty_stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    cols, _ = fetch(con, "SELECT * EXCLUDE (sort_key) FROM trade_stats() LIMIT 0")
+    counts = {"trades", "wins", "losses", "breakevens", "trades_with_r", "trades_without_r"}
+    return {c: (0 if c in counts else None) for c in cols}
+
+
+def _equity_figures(
+    con: duckdb.DuckDBPyConnection, figures: dict[str, Any], sel: list[Any]
+) -> None:
+    since, until, account = sel
+    dd = _run(
+        con,
+        "SELECT * FROM equity_drawdown(acct := ?, since := ?, until := ?)",
+        [account, since, until],
+    )
+    if len(dd) != 1 or dd[0]["snapshots"] < 2:
+        return
+    row = dd[0]
+    if account is None:
+        accounts = _run(con, "SELECT DISTINCT account FROM trades WHERE status = 'closed'")
+        if [a["account"] for a in accounts] not in ([], [row["account"]]):
+            return  # several accounts traded: the realised curve covers them all
+    figures["drawdown_source"] = "equity"
+    for key in (
+        "max_drawdown",
+        "max_drawdown_pct",
+        "drawdown_peak_ts",
+        "drawdown_trough_ts",
+        "current_drawdown",
+    ):
+        figures[key] = row[key]
+    ratios = _run(con, "SELECT * FROM equity_ratios(acct := ?)", [row["account"]])
+    if ratios:
+        figures["sharpe"] = ratios[0]["sharpe"]
+        figures["sortino"] = ratios[0]["sortino"]
+
+
+def mt5_summary(
+    journal_dir: PathLike, account: str | None = None
+) -> dict[str, Decimal | int | None]:
+    """Return MetaTrader 5's report summary (keys = ``MT5_SUMMARY_COLUMNS``) from the deals.
+
+    ``account=None`` pools every account (right for a one-account journal). Money is exact;
+    percentages and ratios are unrounded; ``profit_factor`` is None without a loss and the
+    balance drawdowns are None without a balance operation. No deal: every count/money is 0.
+    """
+    con = connect_readonly(journal_dir)
+    try:
+        if account is None:
+            rows = _run(con, "SELECT * FROM mt5_summary")
+        else:
+            rows = _run(con, "SELECT * FROM mt5_summary_for(?)", [account])
+    finally:
+        con.close()
+    if not rows:
+        empty: dict[str, Decimal | int | None] = {c: 0 for c in MT5_SUMMARY_COLUMNS}
+        for c in MT5_SUMMARY_COLUMNS:
+            if c == "profit_factor" or c.startswith("balance_drawdown"):
+                empty[c] = None
+        return empty
+    return {c: rows[0][c] for c in MT5_SUMMARY_COLUMNS}
+
+
+def trades(
+    journal_dir: PathLike,
+    open: bool | None = None,
+    symbol: str | None = None,
+    since: dt.datetime | str | None = None,
+    account: str | None = None,
+) -> list[dict[str, Any]]:
+    """Return trades (one dict per row of ``trades``) ordered by open time.
+
+    ``open``: True only open ones, False only closed ones; ``since``: opened or closed at or
+    after that time.
+    """
+    status = None if open is None else ("open" if open else "closed")
+    con = connect_readonly(journal_dir)
+    try:
+        return _run(
+            con,
+            "SELECT * FROM trades WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR symbol = $2)"
+            " AND ($3 IS NULL OR greatest(open_ts, coalesce(close_ts, open_ts)) >= CAST($3 AS TIMESTAMPTZ))"
+            " AND ($4 IS NULL OR account = $4) ORDER BY open_ts NULLS FIRST, trade_id",
+            [status, symbol, _ts(since), account],
+        )
+    finally:
+        con.close()
+
+
+def trade_story(
+    journal_dir: PathLike, position_id: int, account: str | None = None
+) -> list[dict[str, Any]]:
+    """Return the position's whole story in time order (see ``sql/400_trade_story.sql``).
+
+    Each dict has seq (None for the synthetic ``trade.result`` rows), ts, type, a one-line
+    ``summary`` and the main fields (symbol, side, volume, price, sl, tp, net, r_multiple).
+    """
+    con = connect_readonly(journal_dir)
+    try:
+        return _run(con, "SELECT * FROM trade_story(?, acct := ?)", [int(position_id), account])
+    finally:
+        con.close()

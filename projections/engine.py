@@ -1,0 +1,305 @@
+"""Build, catch up and open ``projections.duckdb`` so that readers never see a half-built state.
+
+Scheme (DuckDB lets one process open a file read-write and fails read-only opens meanwhile):
+
+* Nobody ever opens ``projections.duckdb`` read-write. A builder takes ``projections.lock``
+  (``filelock``; catch-ups and rebuilds serialise on it), copies the current file to
+  ``projections.duckdb.tmp-<pid>`` (or starts empty for a full rebuild), loads new events and
+  re-runs the stale SQL files there, checkpoints, closes, and ``os.replace``-s it onto
+  ``projections.duckdb``. A reader opens either the old or the new file, both complete.
+* Readers attach the file read-only inside a fresh in-memory DuckDB, so a process never gets
+  DuckDB's per-process cached instance of an older file; opening retries briefly on error.
+* The ``events`` table grows append-only by seq. Per-event tables (deals, user_actions,
+  llm_calls, alerts, metrics, ...: ``-- mode: append``) insert only rows for the new events;
+  the other derived tables are recomputed in full (``CREATE OR REPLACE TABLE ... AS SELECT``),
+  and only when events of their input types arrived or an input table changed. Both keep a
+  full rebuild and any sequence of catch-ups identical by construction (tested by hashing).
+  Measured on 1.4 M events (2 cores): full rebuild 9 s; catch-up of one new user action 0.25 s,
+  of one new deal 1.6 s (trades recomputed); reads of a current database open in 0.02 s.
+
+On Windows ``os.replace`` fails while a reader has the file open; the replace is retried.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import duckdb
+from filelock import FileLock, Timeout
+
+from ._journal import take_snapshot
+from .errors import ProjectionError
+from .loader import Progress, ensure_events, events_hash, load_events
+from .runner import SqlFile, ensure_state, read_state, run_projections, set_state, sql_files
+
+__all__ = [
+    "DB_NAME",
+    "CatchUpResult",
+    "catch_up",
+    "connect_readonly",
+    "is_current",
+    "rebuild",
+]
+
+DB_NAME = "projections.duckdb"
+LOCK_NAME = "projections.lock"
+SqlSource = Traversable | Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class CatchUpResult:
+    """What a catch-up did: events loaded, wall time, and the seq the projections now reflect."""
+
+    events_loaded: int
+    seconds: float
+    last_seq: int
+
+
+def _db(journal_dir: Path) -> Path:
+    return Path(journal_dir) / DB_NAME
+
+
+def _open_rw(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def _attach_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("ATTACH ? AS journal (READ_ONLY)", [str(path)])
+        con.execute("USE journal")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def is_current(con: duckdb.DuckDBPyConnection, last_seq: int, sqls: list[SqlFile]) -> bool:
+    """Return True when the state says every projection reflects ``last_seq`` and current SQL."""
+    try:
+        state = read_state(con)
+    except duckdb.Error:
+        return False
+    wanted = {"events": events_hash(), **{f.name: f.sql_hash for f in sqls}}
+    if set(state) != set(wanted):
+        return False
+    return all(state[n] == (last_seq, h) for n, h in wanted.items())
+
+
+def _compatible(db: Path, sqls: list[SqlFile]) -> bool:
+    """Return True when ``db`` can be caught up: same events schema, no removed SQL file."""
+    if not db.exists():
+        return False
+    try:
+        con = _attach_readonly(db)
+    except duckdb.Error:
+        return False  # unreadable (e.g. another DuckDB version): rebuild from scratch
+    try:
+        state = read_state(con)
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    stale_names = set(state) - {"events"} - {f.name for f in sqls}
+    return state.get("events", (0, ""))[1] == events_hash() and not stale_names
+
+
+def _build(
+    journal_dir: Path, full: bool, force_sql: bool, sqls: list[SqlFile], progress: Progress | None
+) -> tuple[int, int]:
+    """Build into a temp file and replace the database; return (events loaded, last seq)."""
+    db = _db(journal_dir)
+    tmp = db.with_name(f"{DB_NAME}.tmp-{os.getpid()}")
+    for stale in journal_dir.glob(f"{DB_NAME}.tmp-*"):
+        stale.unlink(missing_ok=True)
+    snap = take_snapshot(journal_dir)
+    if not full and _compatible(db, sqls):
+        shutil.copyfile(db, tmp)
+    else:
+        force_sql = True
+    try:
+        con = _open_rw(tmp)
+        try:
+            ensure_state(con)
+            ensure_events(con)
+            loaded, last = load_events(con, journal_dir, snap, progress)
+            set_state(con, "events", last, events_hash())
+            run_projections(con, last, sqls, force=force_sql, progress=progress)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        Path(f"{db}.wal").unlink(missing_ok=True)  # never let a stale WAL meet a new file
+        _replace(tmp, db)
+    except duckdb.Error as exc:
+        raise ProjectionError(str(exc)) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return loaded, last
+
+
+def _replace(tmp: Path, db: Path, attempts: int = 200) -> None:
+    for i in range(attempts):
+        try:
+            os.replace(tmp, db)
+            return
+        except PermissionError:  # pragma: no cover - Windows: a reader holds the file open
+            if i == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def _build_lock(journal_dir: Path, wait: float | None) -> Iterator[bool]:
+    lock = FileLock(str(Path(journal_dir) / LOCK_NAME))
+    try:
+        lock.acquire(timeout=-1 if wait is None else wait)
+    except Timeout:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
+
+
+def _check_dir(journal_dir: Path) -> Path:
+    jd = Path(journal_dir)
+    if not (jd / "segments").is_dir():
+        raise ProjectionError(f"{jd}: not a journal directory (no segments/)")
+    return jd
+
+
+def catch_up(
+    journal_dir: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    wait: float | None = None,
+    sql_dir: SqlSource = None,
+) -> CatchUpResult:
+    """Bring the projections up to the journal's last committed event.
+
+    Loads only events after the last loaded seq and re-runs only the SQL files whose inputs got
+    new events (or whose SQL changed). ``wait``: seconds to wait for another builder (None:
+    forever); when it runs out, nothing is built and ``events_loaded`` is -1.
+    ``sql_dir`` replaces the packaged SQL files (tests, experiments).
+    """
+    jd = _check_dir(Path(journal_dir))
+    t0 = time.perf_counter()
+    sqls = sql_files(sql_dir)
+    with _build_lock(jd, wait) as locked:
+        if not locked:
+            return CatchUpResult(-1, time.perf_counter() - t0, -1)
+        last = take_snapshot(jd).last_seq
+        if _db(jd).exists():
+            try:
+                con = _attach_readonly(_db(jd))
+            except duckdb.Error:
+                current = False
+            else:
+                try:
+                    current = is_current(con, last, sqls)
+                finally:
+                    con.close()
+            if current:
+                return CatchUpResult(0, time.perf_counter() - t0, last)
+        loaded, last = _build(jd, False, False, sqls, progress)
+    return CatchUpResult(loaded, time.perf_counter() - t0, last)
+
+
+def rebuild(
+    journal_dir: str | os.PathLike[str],
+    full: bool = True,
+    progress: Progress | None = None,
+    *,
+    sql_dir: SqlSource = None,
+) -> CatchUpResult:
+    """Rebuild the projections: ``full`` reloads every event into an empty database; otherwise
+    the loaded events are kept (and caught up) and every SQL file is re-run.
+
+    ``progress(stage, done, total)`` is called with stage ``load`` or ``sql``.
+    """
+    jd = _check_dir(Path(journal_dir))
+    t0 = time.perf_counter()
+    sqls = sql_files(sql_dir)
+    with _build_lock(jd, None):
+        loaded, last = _build(jd, full, True, sqls, progress)
+    return CatchUpResult(loaded, time.perf_counter() - t0, last)
+
+
+def connect_readonly(
+    journal_dir: str | os.PathLike[str],
+    *,
+    catch_up_first: bool = True,
+    wait: float = 30.0,
+    sql_dir: SqlSource = None,
+) -> duckdb.DuckDBPyConnection:
+    """Catch up, then return a read-only connection (TimeZone UTC) to the projections.
+
+    When another process is building, its result is used as soon as it is published (it holds
+    everything committed before it started) instead of queueing for the lock; after ``wait``
+    seconds the last complete state is returned. Close the connection when done.
+    """
+    jd = _check_dir(Path(journal_dir))
+    if catch_up_first:
+        sqls = sql_files(sql_dir)
+        try:
+            con = _open_existing(jd, retries=1)
+        except ProjectionError:
+            con = None  # unreadable: the catch-up below rebuilds it
+        if con is not None:
+            if is_current(con, take_snapshot(jd).last_seq, sqls):
+                return con
+            con.close()
+        _catch_up_or_follow(jd, wait, sql_dir)
+    con = _open_existing(jd, retries=100)
+    if con is None:
+        raise ProjectionError(f"{_db(jd)}: no projections yet (another build is running?)")
+    return con
+
+
+def _file_id(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _catch_up_or_follow(jd: Path, wait: float, sql_dir: SqlSource) -> None:
+    """Catch up, or, while another process builds, wait until it publishes its database."""
+    before = _file_id(_db(jd))
+    deadline = time.monotonic() + wait
+    while True:
+        if catch_up(jd, wait=0, sql_dir=sql_dir).events_loaded >= 0:
+            return
+        if (before is not None and _file_id(_db(jd)) != before) or time.monotonic() >= deadline:
+            return
+        time.sleep(0.02)
+
+
+def _open_existing(jd: Path, retries: int) -> duckdb.DuckDBPyConnection | None:
+    db = _db(jd)
+    for i in range(retries):
+        if not db.exists():
+            if i == retries - 1:
+                return None
+            time.sleep(0.05)
+            continue
+        try:
+            return _attach_readonly(db)
+        except duckdb.Error as exc:
+            if i == retries - 1:
+                raise ProjectionError(f"cannot open {db} read-only: {exc}") from exc
+            time.sleep(0.05)
+    return None

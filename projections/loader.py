@@ -1,0 +1,135 @@
+"""Load new journal lines into the ``events`` table with DuckDB's own ``read_json``.
+
+Only segments that can hold a seq above the last loaded one are read. Sealed segments are read
+in place, all in one ``read_json`` call (DuckDB parallelises over files). The active segment
+(and any segment we stopped inside last time) is read through a temporary copy of the byte range
+``[resume offset or 0, committed_size)`` made inside the journal directory, so a line a writer
+is still appending is never seen. Loaded seqs must be exactly ``last+1 .. snapshot.last_seq``;
+anything else (gap, duplicate, missing tail) raises ``ProjectionError``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+
+import duckdb
+
+from ._journal import JournalSnapshot, Segment
+from .errors import ProjectionError
+from .schema import events_ddl, read_columns, schema_hash
+
+__all__ = ["LOAD_SQL", "Progress", "ensure_events", "events_hash", "load_events"]
+
+Progress = Callable[[str, int, int], None]
+LOAD_SQL = (files("tradejournal.projections") / "sql" / "000_events.sql").read_text("utf-8")
+
+_CURSOR_DDL = (
+    "CREATE TABLE IF NOT EXISTS _load_cursor (segment_first_seq BIGINT, byte_offset BIGINT)"
+)
+
+
+def events_hash() -> str:
+    """Return the version of the events table (generated DDL + load SQL)."""
+    return schema_hash(LOAD_SQL)
+
+
+def ensure_events(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the events table and the load cursor when missing."""
+    con.execute(events_ddl())
+    con.execute(_CURSOR_DDL)
+
+
+def _cursor(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
+    row = con.execute("SELECT segment_first_seq, byte_offset FROM _load_cursor").fetchall()
+    return (int(row[0][0]), int(row[0][1])) if row else None
+
+
+def _copy_range(src: Path, dst: Path, start: int, end: int) -> None:
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        fin.seek(start)
+        remaining = end - start
+        while remaining > 0:
+            buf = fin.read(min(remaining, 1 << 22))
+            if not buf:
+                raise ProjectionError(f"{src}: shorter than its committed size {end}")
+            fout.write(buf)
+            remaining -= len(buf)
+
+
+def _plan(
+    snap: JournalSnapshot, after: int, cursor: tuple[int, int] | None
+) -> list[tuple[Segment, int]]:
+    """Return (segment, start offset) for each segment that may hold seq > after."""
+    segs = snap.segments
+    plan = []
+    for i, seg in enumerate(segs):
+        last_in_seg = segs[i + 1].first_seq - 1 if i + 1 < len(segs) else snap.last_seq
+        if last_in_seg <= after or seg.committed_size == 0:
+            continue
+        start = cursor[1] if cursor and cursor[0] == seg.first_seq else 0
+        if start < seg.committed_size:
+            plan.append((seg, start))
+    return plan
+
+
+def load_events(
+    con: duckdb.DuckDBPyConnection,
+    journal_dir: Path,
+    snap: JournalSnapshot,
+    progress: Progress | None = None,
+) -> tuple[int, int]:
+    """Load every committed line after the last loaded seq; return (loaded, last_seq)."""
+    after = int(con.execute("SELECT coalesce(max(seq), 0) FROM events").fetchall()[0][0])
+    if snap.last_seq < after:
+        raise ProjectionError(
+            f"projections hold seq {after} but the journal ends at {snap.last_seq}: "
+            "the journal was replaced or truncated; run a full rebuild"
+        )
+    if snap.last_seq == after:
+        return 0, after
+    plan = _plan(snap, after, _cursor(con))
+    temps: list[Path] = []
+    sources: list[str] = []
+    try:
+        for n, (seg, start) in enumerate(plan):
+            if seg is snap.segments[-1] or start > 0:
+                tmp = journal_dir / f"projections.load-{os.getpid()}-{n}.jsonl"
+                _copy_range(seg.path, tmp, start, seg.committed_size)
+                temps.append(tmp)
+                sources.append(str(tmp))
+            else:
+                sources.append(str(seg.path))
+        if progress:
+            progress("load", 0, len(sources))
+        try:
+            con.execute(LOAD_SQL, {"files": sources, "columns": read_columns(), "after": after})
+        except duckdb.Error as exc:
+            raise ProjectionError(f"loading segments {sources}: {exc}") from exc
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+    _check_contiguous(con, after, snap.last_seq)
+    last = snap.segments[-1]
+    con.execute("DELETE FROM _load_cursor")
+    con.execute("INSERT INTO _load_cursor VALUES (?, ?)", [last.first_seq, last.committed_size])
+    if progress:
+        progress("load", len(sources), len(sources))
+    return snap.last_seq - after, snap.last_seq
+
+
+def _check_contiguous(con: duckdb.DuckDBPyConnection, after: int, expected_last: int) -> None:
+    n, distinct, lo, hi = con.execute(
+        "SELECT count(*), count(DISTINCT seq), min(seq), max(seq) FROM events WHERE seq > ?",
+        [after],
+    ).fetchall()[0]
+    expected = expected_last - after
+    if n == expected and distinct == n and lo == after + 1 and hi == expected_last:
+        return
+    raise ProjectionError(
+        f"journal seqs are not contiguous: expected {after + 1}..{expected_last} "
+        f"({expected} events), loaded {n} ({distinct} distinct, {lo}..{hi}); "
+        "run `tradejournal verify`"
+    )

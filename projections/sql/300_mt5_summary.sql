@@ -1,0 +1,159 @@
+-- MetaTrader 5's report summary (journal-stats.md section 1), from deal.filled and
+-- account.balance_changed: mt5_summary (all accounts pooled, one row), mt5_summary_for(account)
+-- (one row, or none when the account has no deal), mt5_summary_by_account (one row per account).
+-- inputs:  deals, events[account.balance_changed]
+-- outputs: mt5_summary_grouped (macro), mt5_summary_for (macro), mt5_summary,
+--          mt5_summary_by_account
+--
+-- A trade is a closing deal (entry out, inout, out_by); its result = profit + commission + swap +
+-- fee of that deal. Total net profit = that sum over every buy/sell deal. Gross profit = sum of
+-- positive results; gross loss = sum of negative results + everything booked on entry deals.
+-- Profit trades: result >= 0. Short trades are closed by a buy deal. Runs in (ts, deal_ticket)
+-- order, zero results count as wins; ties: longest run -> larger |sum| -> earliest; richest
+-- run -> longer -> earliest. Average loss trade: gross loss / loss trades (the terminal's history
+-- report), but the mean of the losing results when every deal of the group was imported from a
+-- Strategy Tester report (producer import:mt5-tester), as the tester prints it.
+-- Balance = running sum of balance operations and deal results in (ts, deal_ticket, seq) order,
+-- from the first balance operation (the deposit): absolute = max(deposit - lowest balance, 0);
+-- maximal = largest drop from a running peak (+ its % of that peak); relative = largest % drop
+-- (+ its money); ties -> earliest. NULL without a balance operation. No loss -> profit factor
+-- NULL (MT5 prints no finite value). Percentages and ratios are DECIMAL(38,10), unrounded.
+CREATE OR REPLACE MACRO mt5_summary_grouped(pooled := false) AS TABLE
+WITH td AS (
+    SELECT CASE WHEN pooled THEN '*' ELSE account END AS k, ts, deal_ticket, seq, side, entry, net,
+        producer
+    FROM deals
+),
+bal AS (
+    SELECT CASE WHEN pooled THEN '*' ELSE account END AS k, ts, deal_ticket, seq, amount
+    FROM events WHERE type = 'account.balance_changed'
+),
+closing AS (
+    SELECT k, side, net AS result, row_number() OVER (PARTITION BY k ORDER BY ts, deal_ticket, seq) AS n
+    FROM td WHERE entry IN ('out', 'inout', 'out_by')
+),
+tot AS (
+    SELECT k, sum(net) AS total_net_profit,
+        coalesce(sum(net) FILTER (WHERE entry NOT IN ('out', 'inout', 'out_by')), 0) AS entry_costs,
+        bool_and(producer = 'import:mt5-tester') AS tester
+    FROM td GROUP BY k
+),
+res AS (
+    SELECT k, count(*) AS total_trades,
+        coalesce(sum(result) FILTER (WHERE result > 0), 0) AS gross_profit,
+        coalesce(sum(result) FILTER (WHERE result < 0), 0) AS loss_results,
+        count(*) FILTER (WHERE result >= 0) AS profit_trades,
+        count(*) FILTER (WHERE result < 0) AS loss_trades,
+        count(*) FILTER (WHERE side = 'buy') AS short_trades,
+        count(*) FILTER (WHERE side = 'buy' AND result >= 0) AS short_won,
+        count(*) FILTER (WHERE side = 'sell') AS long_trades,
+        count(*) FILTER (WHERE side = 'sell' AND result >= 0) AS long_won,
+        coalesce(max(result) FILTER (WHERE result >= 0), 0) AS largest_profit_trade,
+        coalesce(min(result) FILTER (WHERE result < 0), 0) AS largest_loss_trade
+    FROM closing GROUP BY k
+),
+runs AS (
+    SELECT k, win, count(*) AS len, sum(result) AS total, min(n) AS first_n
+    FROM (SELECT *, result >= 0 AS win,
+                 n - row_number() OVER (PARTITION BY k, result >= 0 ORDER BY n) AS island
+          FROM closing)
+    GROUP BY k, win, island
+),
+run_stats AS (
+    SELECT k,
+        arg_max(len, (len, total, -first_n)) FILTER (WHERE win) AS max_consecutive_wins,
+        arg_max(total, (len, total, -first_n)) FILTER (WHERE win) AS max_consecutive_wins_money,
+        arg_max(total, (total, len, -first_n)) FILTER (WHERE win) AS maximal_consecutive_profit,
+        arg_max(len, (total, len, -first_n)) FILTER (WHERE win) AS maximal_consecutive_profit_count,
+        arg_max(len, (len, -total, -first_n)) FILTER (WHERE NOT win) AS max_consecutive_losses,
+        arg_max(total, (len, -total, -first_n)) FILTER (WHERE NOT win) AS max_consecutive_losses_money,
+        arg_max(total, (-total, len, -first_n)) FILTER (WHERE NOT win) AS maximal_consecutive_loss,
+        arg_max(len, (-total, len, -first_n)) FILTER (WHERE NOT win) AS maximal_consecutive_loss_count
+    FROM runs GROUP BY k
+),
+flow AS (
+    SELECT k, ts, deal_ticket, seq, amount AS delta, true AS is_balance FROM bal
+    UNION ALL
+    SELECT k, ts, deal_ticket, seq, net, false FROM td
+),
+flow_n AS (
+    SELECT *, row_number() OVER (PARTITION BY k ORDER BY ts, deal_ticket NULLS FIRST, seq) AS n
+    FROM flow
+),
+deposit AS (
+    SELECT k, min(n) AS n0, arg_min(delta, n) AS deposit FROM flow_n WHERE is_balance GROUP BY k
+),
+curve AS (
+    SELECT f.k, f.n, d.deposit,
+        sum(f.delta) OVER (PARTITION BY f.k ORDER BY f.n ROWS UNBOUNDED PRECEDING) AS balance
+    FROM flow_n f JOIN deposit d ON d.k IS NOT DISTINCT FROM f.k AND f.n >= d.n0
+),
+curve2 AS (
+    SELECT *, max(balance) OVER (PARTITION BY k ORDER BY n ROWS UNBOUNDED PRECEDING) AS peak FROM curve
+),
+dd AS (
+    SELECT k,
+        greatest(any_value(deposit) - min(balance), 0) AS balance_drawdown_absolute,
+        max(peak - balance) AS balance_drawdown_maximal,
+        arg_max(CASE WHEN peak > 0 THEN 100 * CAST(peak - balance AS DOUBLE) / CAST(peak AS DOUBLE) ELSE 0 END,
+                (peak - balance, -n)) AS balance_drawdown_maximal_pct,
+        max(CASE WHEN peak > 0 THEN 100 * CAST(peak - balance AS DOUBLE) / CAST(peak AS DOUBLE) ELSE 0 END)
+            AS balance_drawdown_relative_pct,
+        arg_max(peak - balance,
+                (CASE WHEN peak > 0 THEN CAST(peak - balance AS DOUBLE) / CAST(peak AS DOUBLE) ELSE 0 END, -n))
+            AS balance_drawdown_relative
+    FROM curve2 GROUP BY k
+)
+SELECT
+    t.k AS account,
+    CAST(t.total_net_profit AS DECIMAL(38, 10)) AS total_net_profit,
+    CAST(coalesce(r.gross_profit, 0) AS DECIMAL(38, 10)) AS gross_profit,
+    CAST(coalesce(r.loss_results, 0) + t.entry_costs AS DECIMAL(38, 10)) AS gross_loss,
+    CAST(CASE WHEN coalesce(r.loss_results, 0) + t.entry_costs < 0
+              THEN r.gross_profit / -(r.loss_results + t.entry_costs) END AS DECIMAL(38, 10)) AS profit_factor,
+    CAST(coalesce(t.total_net_profit / nullif(r.total_trades, 0), 0) AS DECIMAL(38, 10)) AS expected_payoff,
+    coalesce(r.total_trades, 0) AS total_trades,
+    coalesce(r.profit_trades, 0) AS profit_trades,
+    CAST(coalesce(100 * r.profit_trades / nullif(r.total_trades, 0), 0) AS DECIMAL(38, 10)) AS profit_trades_pct,
+    coalesce(r.loss_trades, 0) AS loss_trades,
+    CAST(coalesce(100 * r.loss_trades / nullif(r.total_trades, 0), 0) AS DECIMAL(38, 10)) AS loss_trades_pct,
+    coalesce(r.short_trades, 0) AS short_trades,
+    CAST(coalesce(100 * r.short_won / nullif(r.short_trades, 0), 0) AS DECIMAL(38, 10)) AS short_won_pct,
+    coalesce(r.long_trades, 0) AS long_trades,
+    CAST(coalesce(100 * r.long_won / nullif(r.long_trades, 0), 0) AS DECIMAL(38, 10)) AS long_won_pct,
+    CAST(coalesce(r.largest_profit_trade, 0) AS DECIMAL(38, 10)) AS largest_profit_trade,
+    CAST(coalesce(r.largest_loss_trade, 0) AS DECIMAL(38, 10)) AS largest_loss_trade,
+    CAST(coalesce(r.gross_profit / nullif(r.profit_trades, 0), 0) AS DECIMAL(38, 10)) AS average_profit_trade,
+    CAST(coalesce(CASE WHEN t.tester THEN r.loss_results ELSE r.loss_results + t.entry_costs END
+                  / nullif(r.loss_trades, 0), 0) AS DECIMAL(38, 10)) AS average_loss_trade,
+    coalesce(s.max_consecutive_wins, 0) AS max_consecutive_wins,
+    CAST(coalesce(s.max_consecutive_wins_money, 0) AS DECIMAL(38, 10)) AS max_consecutive_wins_money,
+    coalesce(s.max_consecutive_losses, 0) AS max_consecutive_losses,
+    CAST(coalesce(s.max_consecutive_losses_money, 0) AS DECIMAL(38, 10)) AS max_consecutive_losses_money,
+    CAST(coalesce(s.maximal_consecutive_profit, 0) AS DECIMAL(38, 10)) AS maximal_consecutive_profit,
+    coalesce(s.maximal_consecutive_profit_count, 0) AS maximal_consecutive_profit_count,
+    CAST(coalesce(s.maximal_consecutive_loss, 0) AS DECIMAL(38, 10)) AS maximal_consecutive_loss,
+    coalesce(s.maximal_consecutive_loss_count, 0) AS maximal_consecutive_loss_count,
+    CAST(d.balance_drawdown_absolute AS DECIMAL(38, 10)) AS balance_drawdown_absolute,
+    CAST(d.balance_drawdown_maximal AS DECIMAL(38, 10)) AS balance_drawdown_maximal,
+    CAST(d.balance_drawdown_maximal_pct AS DECIMAL(38, 10)) AS balance_drawdown_maximal_pct,
+    CAST(d.balance_drawdown_relative_pct AS DECIMAL(38, 10)) AS balance_drawdown_relative_pct,
+    CAST(d.balance_drawdown_relative AS DECIMAL(38, 10)) AS balance_drawdown_relative
+FROM tot t
+LEFT JOIN res r ON r.k IS NOT DISTINCT FROM t.k
+LEFT JOIN run_stats s ON s.k IS NOT DISTINCT FROM t.k
+LEFT JOIN dd d ON d.k IS NOT DISTINCT FROM t.k;
+
+CREATE OR REPLACE MACRO mt5_summary_for(acct) AS TABLE
+SELECT * EXCLUDE (account) FROM mt5_summary_grouped(pooled := false) WHERE account = acct;
+
+CREATE OR REPLACE VIEW mt5_summary AS
+SELECT * EXCLUDE (account) FROM mt5_summary_grouped(pooled := true);
+
+CREATE OR REPLACE VIEW mt5_summary_by_account AS
+SELECT * FROM mt5_summary_grouped(pooled := false) ORDER BY account;
+
+COMMENT ON VIEW mt5_summary IS 'MetaTrader 5 report summary over all accounts pooled (use mt5_summary_for(account) or mt5_summary_by_account per account).';
+COMMENT ON VIEW mt5_summary_by_account IS 'MetaTrader 5 report summary, one row per account.';
+COMMENT ON MACRO TABLE mt5_summary_grouped IS 'mt5_summary_grouped(pooled): the MT5 summary per account (or all pooled, account = *).';
+COMMENT ON MACRO TABLE mt5_summary_for IS 'mt5_summary_for(account): the MetaTrader 5 report summary of one account (one row).';
