@@ -1,0 +1,3 @@
+from tradejournal.cli.main import main
+
+main()

@@ -1,0 +1,97 @@
+"""Parse the JSON-lines input of ``tradejournal append``: every line is checked before any write.
+
+The store owns ``seq``, ``recorded_ts`` and ``crc``: present in the input, they are ignored. A
+missing ``producer`` becomes ``cli`` and a missing ``id`` a fresh UUIDv7. Numbers are read as exact
+decimals, so ``1.10`` stays ``1.10``. A bad line is reported as ``line N: field: reason``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from tradejournal.events import ENCODER, InvalidEventError, decode_event
+
+if TYPE_CHECKING:
+    from tradejournal.events import Event
+
+__all__ = [
+    "DEFAULT_PRODUCER",
+    "IGNORED_FIELDS",
+    "InputErrors",
+    "parse_jsonl",
+    "parse_line",
+    "split_new",
+]
+
+IGNORED_FIELDS = ("seq", "recorded_ts", "crc")
+DEFAULT_PRODUCER = "cli"
+MAX_REPORTED = 20
+_DECODER = msgspec.json.Decoder(float_hook=Decimal)
+_BOM = b"\xef\xbb\xbf"
+
+
+class InputErrors(ValueError):
+    """One or more input lines are invalid; ``errors`` holds one ``line N: ...`` text per line."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def parse_jsonl(lines: Iterable[bytes], producer: str = DEFAULT_PRODUCER) -> list[Event]:
+    """Return the events of JSON-lines input (blank lines skipped) or raise InputErrors."""
+    events: list[Event] = []
+    errors: list[str] = []
+    for n, raw in enumerate(lines, start=1):
+        if n == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        if not raw.strip():
+            continue
+        try:
+            events.append(parse_line(raw, producer))
+        except InvalidEventError as exc:
+            errors.append(
+                f"line {n}: {exc.field}: {exc.reason}" if exc.field else f"line {n}: {exc.reason}"
+            )
+    if len(errors) > MAX_REPORTED:
+        errors[MAX_REPORTED:] = [f"... and {len(errors) - MAX_REPORTED} more bad lines"]
+    if errors:
+        raise InputErrors(errors)
+    return events
+
+
+def parse_line(raw: bytes | str, producer: str = DEFAULT_PRODUCER) -> Event:
+    """Return the validated event of one JSON object; raise InvalidEventError."""
+    try:
+        value: Any = _DECODER.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise InvalidEventError("", f"not valid JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise InvalidEventError("", f"expected a JSON object, found {_kind(value)}")
+    for name in IGNORED_FIELDS:
+        value.pop(name, None)
+    value.setdefault("producer", producer)
+    return decode_event(ENCODER.encode(value))
+
+
+def split_new(seqs: list[int], last_seq_before: int) -> tuple[list[int], int]:
+    """Split the seqs ``append_many`` returned into (new seqs, number of duplicates skipped).
+
+    A duplicate got the seq of the event already in the log (or earlier in the same batch).
+    """
+    new: list[int] = []
+    seen: set[int] = set()
+    for seq in seqs:
+        if seq > last_seq_before and seq not in seen:
+            new.append(seq)
+        seen.add(seq)
+    return new, len(seqs) - len(new)
+
+
+def _kind(value: Any) -> str:
+    kinds = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return kinds.get(type(value), "a number")

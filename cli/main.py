@@ -1,0 +1,416 @@
+"""The ``tradejournal`` command line: a thin click layer over the library.
+
+Each command parses its options, makes one call into ``tradejournal.store`` / ``producers`` and
+renders the result. Library errors become ``click.ClickException`` (exit 1); bad input is a usage
+error (exit 2). Heavy imports happen inside the commands so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import logging
+import sys
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+__all__ = ["cli", "main"]
+
+DEFAULT_JOURNAL = "journal"
+JOURNAL_ENV = "TRADEJOURNAL_HOME"
+CORRUPTION_ADVICE = (
+    "the journal is damaged beyond a torn tail and refuses writes until that is resolved: "
+    "`tradejournal verify` lists every problem; `tradejournal repair --truncate-tail` cuts only "
+    "a torn tail"
+)
+NOT_A_TAIL_ADVICE = (
+    "this is not a torn tail, so repair will not cut it (good events may follow). Inspect the "
+    "segment at that line and offset, restore it from a backup or move the damaged segment "
+    "aside, then run `tradejournal verify`"
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the group options decide for every command."""
+
+    journal: Path
+
+
+class InputError(click.ClickException):
+    """Bad input lines: printed exactly as given, one per line, exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.message, err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            translated = _library_error(exc)
+            if translated is None:
+                raise
+            raise translated from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--journal",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=JOURNAL_ENV,
+    default=DEFAULT_JOURNAL,
+    help=f"The journal directory.  [default: ${JOURNAL_ENV}, else ./{DEFAULT_JOURNAL}]",
+)
+@click.version_option(package_name="tradejournal", prog_name="tradejournal")
+@click.pass_context
+def cli(ctx: click.Context, journal: Path) -> None:
+    """An event-sourced trading journal: append, read, check and repair the event log.
+
+    Example:
+
+    \b
+        tradejournal --journal demo-journal demo
+        tradejournal --journal demo-journal tail -n 8 --format table
+    """
+    ctx.obj = Settings(journal=journal)
+    _log_warnings_to_stderr()
+
+
+@cli.command()
+@click.pass_obj
+def init(settings: Settings) -> None:
+    """Create an empty journal (fails if one is already there).
+
+    Example:
+
+    \b
+        tradejournal --journal ~/trading/journal init
+    """
+    from tradejournal.store import init_journal
+
+    click.echo(f"created journal at {init_journal(settings.journal)}")
+
+
+@cli.command()
+@click.argument("source", metavar="[FILE|-]", type=click.File("rb"), default="-")
+@click.option(
+    "--durability",
+    type=click.Choice(["always", "batch", "none"]),
+    default="always",
+    show_default=True,
+    help="fsync policy of the write.",
+)
+@click.pass_obj
+def append(settings: Settings, source: IO[bytes], durability: str) -> None:
+    """Append events from JSON lines (a file, or stdin), all or nothing.
+
+    Every line is one event: its own fields plus `type` and `ts`. A missing `producer` becomes
+    `cli`, a missing `id` a fresh UUIDv7. `seq`, `recorded_ts` and `crc` belong to the store and
+    are ignored when present. Every line is validated before anything is written; a bad line is
+    reported as `line N: field: reason` (exit 2) and nothing is written. Blank lines are skipped;
+    events whose `id` is already in the journal are skipped as duplicates.
+
+    Example:
+
+    \b
+        echo '{"type": "bot.started", "ts": "2026-03-02T06:00:00Z"}' | tradejournal append
+        tradejournal append fills.jsonl --durability batch
+    """
+    from tradejournal.store import Journal
+
+    from .appendio import InputErrors, parse_jsonl, split_new
+
+    try:
+        events = parse_jsonl(source)
+    except InputErrors as exc:
+        raise InputError(str(exc)) from exc
+    with Journal.open(settings.journal, durability=durability) as journal:  # type: ignore[arg-type]
+        before = journal.last_seq
+        seqs = journal.append_many(events)
+    click.echo(_appended(*split_new(seqs, before)))
+
+
+@cli.command()
+@click.option("-n", "--lines", "count", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Print the last N of the selected events.")  # fmt: skip
+@click.option("-f", "--follow", is_flag=True, help="Then keep printing new events (Ctrl-C stops).")
+@click.option("--from-seq", type=click.IntRange(min=1), help="Select events from this seq on.")
+@click.option("--since", type=click.STRING, callback=lambda c, p, v: _parse_since(v),
+              metavar="TS", help="Select events with ts >= TS (RFC 3339 or YYYY-MM-DD; UTC).")  # fmt: skip
+@click.option("--type", "types", multiple=True, metavar="TAG|FAMILY",
+              help="Select a type (deal.filled) or family (deal); repeatable.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
+              show_default=True, help="JSON lines, or a table for people.")  # fmt: skip
+@click.pass_obj
+def tail(
+    settings: Settings,
+    count: int,
+    follow: bool,
+    from_seq: int | None,
+    since: dt.datetime | None,
+    types: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Print the last events of the journal, optionally filtered, optionally following.
+
+    Filters (--from-seq, --since, --type) select events; -n prints the last N of them.
+
+    Example:
+
+    \b
+        tradejournal tail -n 20 --type deal --format table
+        tradejournal tail --since 2026-03-02T09:00:00Z --type recommendation
+        tradejournal tail -n 0 --follow
+    """
+    from tradejournal.store import follow_events, read_events, snapshot
+
+    from . import output
+
+    _check_types(types)
+    end = snapshot(settings.journal).last_seq
+    start = from_seq or 1
+    if not types and since is None:
+        start = max(start, end - count + 1)  # no filter: read only what is printed
+    last: deque[Any] = deque(maxlen=count)
+    for event in read_events(settings.journal, start, types or None, since):
+        if event.seq is not None and event.seq > end:
+            break
+        last.append(event)
+    output.print_events(last, fmt, fixed=follow)
+    if follow:
+        new = follow_events(settings.journal, max(end + 1, start), types or None)
+        try:
+            output.print_event_rows((e for e in new if since is None or e.ts >= since), fmt)
+        except KeyboardInterrupt:
+            pass
+
+
+@cli.command()
+@click.pass_obj
+def verify(settings: Settings) -> None:
+    """Check every line (frame, CRC, seq, schema), every id and every seal of the journal.
+
+    Prints `ok: ...` and exits 0 when clean; otherwise prints one `segment:line:offset: reason`
+    line per problem and exits 1.
+
+    Example:
+
+    \b
+        tradejournal --journal demo-journal verify
+    """
+    from tradejournal.store import verify as verify_journal
+
+    from . import output
+
+    total = _journal_bytes(settings.journal)
+    with output.byte_progress(total, "verifying", enabled=sys.stderr.isatty()) as advance:
+        report = verify_journal(settings.journal, progress=advance)
+    segments = _plural(report.segments, "segment")
+    if report.ok:
+        events = _plural(report.events, "event")
+        click.echo(f"ok: {events} in {segments}, last seq {report.last_seq}")
+        return
+    for problem in report.problems:
+        click.echo(str(problem))
+    raise click.ClickException(
+        f"{_plural(len(report.problems), 'problem')} in {segments} ({report.events} lines checked)"
+    )
+
+
+@cli.command()
+@click.option("--truncate-tail", is_flag=True, help="Cut a torn tail to quarantine/.")
+@click.option("--reindex", is_flag=True, help="Also rebuild the id index from the log.")
+@click.pass_obj
+def repair(settings: Settings, truncate_tail: bool, reindex: bool) -> None:
+    """Cut a torn tail (a partial or bad last line) of the journal, explicitly and reported.
+
+    The cut bytes are kept in quarantine/. Damage anywhere else is never cut: repair stops with
+    the location and advice (exit 1). Run `tradejournal verify` first to see what is wrong.
+
+    Example:
+
+    \b
+        tradejournal verify || tradejournal repair --truncate-tail
+    """
+    from tradejournal.store import CorruptionError
+    from tradejournal.store import repair as repair_journal
+
+    if not truncate_tail:
+        raise click.UsageError("repair changes the journal only when asked: pass --truncate-tail")
+    try:
+        with _muted("tradejournal.store"):  # the recovery messages are printed below
+            messages = repair_journal(settings.journal, reindex=reindex).messages()
+    except CorruptionError as exc:
+        raise click.ClickException(f"{exc}\n{NOT_A_TAIL_ADVICE}") from exc
+    for message in messages or ["nothing to repair"]:
+        click.echo(message)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Append even if the journal already has events.")
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    help="Random seed of prices, latencies, tickets. [default: 42]",
+)
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The UTC trading day to generate. [default: 2026-03-02]")  # fmt: skip
+@click.pass_obj
+def demo(settings: Settings, force: bool, seed: int | None, day: dt.datetime | None) -> None:
+    """Write a deterministic synthetic trading day into the journal (created if missing).
+
+    Several hundred events of every family: chats, commands, signals, AI recommendations,
+    orders, fills, stop moves, OCO brackets, account snapshots, timings and alerts. The same
+    --date and --seed always give the same events and ids, so re-running a day adds nothing.
+    Refuses a journal that already has events unless --force.
+
+    Example:
+
+    \b
+        tradejournal --journal demo-journal demo
+        tradejournal --journal demo-journal demo --date 2026-03-03 --seed 7 --force
+    """
+    from tradejournal.producers.demo import DEFAULT_DATE, DEFAULT_SEED, generate_day
+
+    from .appendio import split_new
+
+    date, seed = (day.date() if day else DEFAULT_DATE), (DEFAULT_SEED if seed is None else seed)
+    events = generate_day(date, seed=seed)
+    with _open_or_init(settings.journal) as journal:
+        if journal.last_seq and not force:
+            raise click.ClickException(
+                f"{settings.journal} already holds {_plural(journal.last_seq, 'event')}: "
+                "demo writes only into an empty journal (--force appends anyway)"
+            )
+        before = journal.last_seq
+        seqs = journal.append_many(events)
+    click.echo(_appended(*split_new(seqs, before)) + f" for the demo day {date} (seed {seed})")
+    _print_type_counts(events, seqs, before)
+
+
+def main() -> None:
+    """Run the command line (the ``tradejournal`` and ``tj`` console scripts)."""
+    cli(prog_name="tradejournal")
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _library_error(exc: Exception) -> click.ClickException | None:
+    from tradejournal.events import InvalidEventError
+    from tradejournal.store import CorruptionError, StoreError
+
+    if isinstance(exc, click.ClickException):
+        return None
+    if isinstance(exc, CorruptionError):
+        return click.ClickException(f"{exc}\n{CORRUPTION_ADVICE}")
+    if isinstance(exc, StoreError | InvalidEventError):
+        return click.ClickException(str(exc))
+    if isinstance(exc, OSError) and exc.errno != errno.EPIPE:  # click handles a closed pipe
+        return click.ClickException(str(exc))
+    return None
+
+
+def _open_or_init(path: Path) -> Any:
+    # Journal.open(create=True) hides why a directory cannot become a journal; init says why
+    from tradejournal.store import Journal, JournalNotFoundError, init_journal
+
+    try:
+        return Journal.open(path)
+    except JournalNotFoundError:
+        init_journal(path)
+        return Journal.open(path)
+
+
+def _appended(new: list[int], duplicates: int) -> str:
+    seqs = f" (seq {new[0]}..{new[-1]})" if new else ""
+    skipped = "duplicate" if duplicates == 1 else "duplicates"
+    return f"appended {_plural(len(new), 'event')}{seqs}, {duplicates} {skipped} skipped"
+
+
+def _print_type_counts(events: list[Any], seqs: list[int], before: int) -> None:
+    from collections import Counter
+
+    from tradejournal.events import EVENT_TYPES, event_tag
+
+    from . import output
+
+    written: Counter[str] = Counter()
+    seen: set[int] = set()
+    for event, seq in zip(events, seqs, strict=True):
+        if seq > before and seq not in seen:
+            written[event_tag(event)] += 1
+        seen.add(seq)
+    rows = [(tag, written[tag]) for tag in EVENT_TYPES if written[tag]]
+    if rows:
+        output.print_rows(["type", "events"], [*rows, ("total", sum(written.values()))])
+
+
+def _check_types(types: tuple[str, ...]) -> None:
+    from tradejournal.events import EVENT_TYPES
+
+    for wanted in types:
+        if not any(tag == wanted or tag.startswith(wanted + ".") for tag in EVENT_TYPES):
+            families = sorted({tag.split(".")[0] for tag in EVENT_TYPES})
+            raise click.BadParameter(
+                f"{wanted!r} is neither an event type nor a family ({', '.join(families)})",
+                param_hint="'--type'",
+            )
+
+
+def _parse_since(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an RFC 3339 timestamp or a YYYY-MM-DD date", param_hint="'--since'"
+        ) from None
+    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed
+
+
+def _journal_bytes(root: Path) -> int | None:
+    from tradejournal.store import StoreError, snapshot
+
+    try:
+        return sum(s.path.stat().st_size for s in snapshot(root).segments)
+    except (StoreError, OSError):
+        return None  # verify itself reports what is wrong
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class _EchoHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {record.getMessage()}", err=True)
+
+
+def _log_warnings_to_stderr() -> None:
+    # the store logs what recovery did on open (a torn tail cut, the index rebuilt): show it
+    logger = logging.getLogger("tradejournal")
+    if not any(isinstance(h, _EchoHandler) for h in logger.handlers):
+        logger.addHandler(_EchoHandler(logging.WARNING))
+
+
+@contextmanager
+def _muted(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    was, logger.disabled = logger.disabled, True
+    try:
+        yield
+    finally:
+        logger.disabled = was

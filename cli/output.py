@@ -1,0 +1,228 @@
+"""Render events and rows for the terminal: JSON lines, rich tables, JSON, CSV and Markdown.
+
+Rendering only; nothing here touches a journal. Output that is not a terminal gets no colour and a
+fixed width (``$COLUMNS``, else 160) so it is stable for scripts and tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from tradejournal.events import Event
+
+__all__ = [
+    "ENVELOPE_FIELDS",
+    "ROW_FORMATS",
+    "byte_progress",
+    "event_json",
+    "make_console",
+    "print_event_rows",
+    "print_events",
+    "print_rows",
+    "summarize",
+]
+
+ENVELOPE_FIELDS = (
+    "seq",
+    "id",
+    "v",
+    "ts",
+    "recorded_ts",
+    "producer",
+    "account",
+    "correlation_id",
+    "causation_id",
+)
+"""Fields every event carries; a table shows the useful ones as columns, the rest are skipped."""
+ROW_FORMATS = ("table", "json", "jsonl", "csv", "markdown")
+PIPE_WIDTH = 160
+VALUE_WIDTH = 40
+_EVENT_COLUMNS = (  # (header, width): fixed, so rows printed one by one (--follow) line up
+    ("seq", 7),
+    ("ts", 19),
+    ("type", 24),
+    ("producer", 9),
+    ("account", 13),
+    ("summary", None),
+)
+
+
+def make_console(stderr: bool = False) -> Console:
+    """Return a rich console on stdout (or stderr); plain and fixed-width when not a terminal."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else int(os.environ.get("COLUMNS") or PIPE_WIDTH)
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+
+
+def event_json(event: Event) -> str:
+    """Return an event as one line of JSON (the catalogue encoding, without the store's crc)."""
+    from tradejournal.events import ENCODER
+
+    return ENCODER.encode(event).decode()
+
+
+def summarize(event: Event, max_value: int = VALUE_WIDTH) -> str:
+    """Return the event's own (non-envelope) fields as ``name=value``; unset and default ones skipped."""
+    import msgspec
+
+    parts = []
+    for f in msgspec.structs.fields(event):
+        value = getattr(event, f.name)
+        if f.name in ENVELOPE_FIELDS or value in (None, "", []) or value == f.default:
+            continue
+        parts.append(f"{f.name}={_compact(value, max_value)}")
+    return " ".join(parts)
+
+
+def print_events(
+    events: Iterable[Event], fmt: str, *, header: bool = True, fixed: bool = False
+) -> None:
+    """Print events as ``jsonl`` (one JSON object per line) or as a rich ``table``.
+
+    ``fixed`` gives the table columns fixed widths, so later rows printed alone line up.
+    """
+    if fmt == "jsonl":
+        out = sys.stdout
+        for event in events:
+            out.write(event_json(event) + "\n")
+        out.flush()
+        return
+    _print_table(_events_table(list(events), header, fixed))
+
+
+def print_event_rows(events: Iterable[Event], fmt: str) -> None:
+    """Print events one at a time as they come, flushing each (``--follow``)."""
+    for event in events:
+        print_events([event], fmt, header=False, fixed=True)
+
+
+def print_rows(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", title: str = ""
+) -> None:
+    """Print rows as a rich table, a JSON array, JSON lines, CSV or a Markdown table."""
+    out = sys.stdout
+    if fmt == "table":
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=title or None, title_justify="left")
+        for i, name in enumerate(columns):
+            numeric = bool(rows) and isinstance(rows[0][i], int | float | Decimal)
+            table.add_column(name, justify="right" if numeric else "left")
+        for row in rows:
+            table.add_row(*(Text(_cell(v)) for v in row))  # Text: never read as rich markup
+        _print_table(table)
+    elif fmt in ("json", "jsonl"):
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        if fmt == "json":
+            out.write(json.dumps(records, indent=2, default=_jsonable) + "\n")
+        for record in records if fmt == "jsonl" else ():
+            out.write(json.dumps(record, default=_jsonable) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(v) for v in row] for row in rows)
+    elif fmt == "markdown":
+        out.write(_markdown(columns, rows))
+    else:
+        raise ValueError(f"fmt: must be one of {', '.join(ROW_FORMATS)}, was {fmt!r}")
+
+
+@contextmanager
+def byte_progress(
+    total: int | None, description: str, enabled: bool
+) -> Iterator[Callable[[int], None]]:
+    """Yield ``advance(nbytes)``: a rich progress bar on stderr when ``enabled``, else a no-op."""
+    if not enabled:
+        yield lambda _n: None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn(description), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=make_console(stderr=True), transient=True) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _print_table(table: Table) -> None:
+    # rich pads every cell to its column's width; drop the trailing blanks of each line
+    console = make_console()
+    with console.capture() as captured:
+        console.print(table)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    sys.stdout.flush()
+
+
+def _events_table(events: list[Event], header: bool, fixed: bool) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from tradejournal.events import event_tag
+
+    table = Table(box=box.SIMPLE_HEAD, show_header=header, show_edge=False, pad_edge=False)
+    for name, width in _EVENT_COLUMNS:
+        table.add_column(
+            name,
+            width=width if fixed else None,
+            min_width=30 if width is None else None,
+            no_wrap=width is not None,
+            justify="right" if name == "seq" else "left",
+            overflow="fold" if width is None else "ellipsis",
+        )
+    for ev in events:
+        ts = ev.ts.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        cells = (str(ev.seq or ""), ts, event_tag(ev), ev.producer, ev.account or "", summarize(ev))
+        table.add_row(*(Text(c) for c in cells))  # Text: "[sl 1.08]" is data, not rich markup
+    return table
+
+
+def _compact(value: Any, limit: int) -> str:
+    if isinstance(value, dt.datetime):
+        text = value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    elif isinstance(value, list):
+        text = ",".join(str(v) for v in value)
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return json.dumps(text, ensure_ascii=False) if " " in text or not text else text
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    def line(cells: Iterable[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n"
+
+    return (
+        line(columns)
+        + line("---" for _ in columns)
+        + "".join(line(_cell(v) for v in row) for row in rows)
+    )

@@ -1,0 +1,84 @@
+"""``cli/output.py``: rows as table/JSON/JSON lines/CSV/Markdown; compact event summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tradejournal.cli.output import print_rows, summarize
+from tradejournal.events import ConversationMessage, TradeAnnotated
+
+COLUMNS = ["symbol", "trades", "net"]
+ROWS = [("EURUSD", 3, Decimal("129.00")), ("XAU|USD", 1, None)]
+T = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("csv", "symbol,trades,net\nEURUSD,3,129.00\nXAU|USD,1,\n"),
+        (
+            "markdown",
+            "| symbol | trades | net |\n| --- | --- | --- |\n"
+            "| EURUSD | 3 | 129.00 |\n| XAU\\|USD | 1 |  |\n",
+        ),
+        (
+            "jsonl",
+            '{"symbol": "EURUSD", "trades": 3, "net": "129.00"}\n'
+            '{"symbol": "XAU|USD", "trades": 1, "net": null}\n',
+        ),
+        (
+            "json",
+            '[\n  {\n    "symbol": "EURUSD",\n    "trades": 3,\n    "net": "129.00"\n  },\n'
+            '  {\n    "symbol": "XAU|USD",\n    "trades": 1,\n    "net": null\n  }\n]\n',
+        ),
+    ],
+)
+def test_rows_in_every_text_format(
+    fmt: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    print_rows(COLUMNS, ROWS, fmt)
+
+    assert capsys.readouterr().out == expected
+
+
+def test_rows_as_a_table(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+
+    print_rows(COLUMNS, ROWS, "table")
+
+    assert capsys.readouterr().out == (
+        "┏━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┓\n"
+        "┃ symbol  ┃ trades ┃    net ┃\n"
+        "┡━━━━━━━━━╇━━━━━━━━╇━━━━━━━━┩\n"
+        "│ EURUSD  │      3 │ 129.00 │\n"
+        "│ XAU|USD │      1 │        │\n"
+        "└─────────┴────────┴────────┘\n"
+    )
+
+
+def test_an_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="fmt: must be one of table, json, jsonl, csv, markdown"):
+        print_rows(COLUMNS, ROWS, "xml")
+
+
+def test_summary_skips_envelope_defaults_and_shortens_long_text() -> None:
+    message = ConversationMessage(
+        ts=T,
+        producer="llm",
+        conversation_id="c-1",
+        role="assistant",
+        content="EURUSD is range-bound between 1.0820 and 1.0860 ahead of the US open; no trade.",
+        cost_usd=Decimal("0.000036"),
+    )
+    note = TradeAnnotated(ts=T, producer="cli", position_id=7, tags=["a", "b"], note="")
+
+    assert summarize(message) == (
+        'conversation_id=c-1 role=assistant content="EURUSD is range-bound between 1.0820 ..."'
+        " cost_usd=0.000036"
+    )
+    assert summarize(note) == "position_id=7 tags=a,b"
