@@ -43,8 +43,8 @@ def unframe(line: bytes) -> bytes:
     if i < 0 or not line.endswith(b"}"):
         raise FrameError("no crc field at the end of the line")
     digits = line[i + len(CRC_MARK) : -1]
-    if not digits.isdigit():
-        raise FrameError("crc field is not a number")
+    if not digits.isdigit() or len(digits) > 10:  # a CRC-32 has at most 10 digits
+        raise FrameError("crc field is not a CRC-32 number")
     inner = line[:i]
     computed = zlib.crc32(inner)
     if computed != int(digits):

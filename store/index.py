@@ -43,7 +43,11 @@ class IdIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._con = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        # The journal serialises every use of the index under its own thread lock, so a journal
+        # shared by threads may use the connection from any of them.
+        self._con = sqlite3.connect(
+            path, timeout=30.0, isolation_level=None, check_same_thread=False
+        )
         self._con.execute("PRAGMA journal_mode=WAL")
         self._con.execute("PRAGMA synchronous=NORMAL")
         self._con.executescript(_SCHEMA)
@@ -86,7 +90,8 @@ class IdIndex:
             )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            if con.in_transaction:  # a failed COMMIT may have rolled back already
+                con.execute("ROLLBACK")
             raise
 
     def reset(self) -> None:

@@ -14,6 +14,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,15 +123,13 @@ class Journal:
         Raise JournalNotFoundError (unless ``create``) or CorruptionError (writing refused).
         """
         if create and not Layout(Path(path)).exists():
-            try:
-                init_journal(path)
-            except JournalExistsError:
-                pass  # another process created it first
+            _init_or_wait(Path(path))
         journal = cls(open_layout(path), durability, max_segment_bytes)
         try:
             with journal._flock:
                 journal._open_index()
                 journal._check_seals()
+                journal._check_active()
                 journal._catch_up()
         except BaseException:
             journal.close()
@@ -188,7 +187,14 @@ class Journal:
             self._check_usable()
             with self._flock:
                 self._check_usable()
-                seqs, gen = self._append_locked(batch)
+                try:
+                    seqs, gen = self._append_locked(batch)
+                except sqlite3.Error as exc:  # e.g. disk full: as fatal as a failed write
+                    self._poison(exc)
+                    raise WriteFailedError(
+                        f"append to {self.layout.root} failed in the id index: {exc} "
+                        "(not acknowledged; its events may be in the log, a retry finds them)"
+                    ) from exc
         if self.durability == "batch":
             self._group_sync(gen)
         return seqs
@@ -370,6 +376,13 @@ class Journal:
         firsts = self.layout.list_segments()
         if not firsts:
             raise CorruptionError(self.layout.segments, None, None, "no segment at all")
+        if firsts[0] != 1:  # the log starts at seq 1 (init_journal); nothing deletes segments
+            raise CorruptionError(
+                self.layout.segment_path(1),
+                None,
+                None,
+                f"first segment is missing: the log starts at seq {firsts[0]}",
+            )
         for first, nxt in zip(firsts, firsts[1:], strict=False):
             seal = self.layout.read_seal(first)
             path = self.layout.segment_path(first)
@@ -383,6 +396,37 @@ class Journal:
                 )
             _check_sealed_file(path, seal)
 
+    def _check_active(self) -> None:
+        """Check every indexed line of an unsealed segment: no seal vouches for it.
+
+        Catching up starts at the index head, so without this a damaged acknowledged line (even
+        the last one) would go unnoticed and be written past, or sealed over.
+        """
+        assert self._index is not None
+        head = self._index.head()
+        if head is None or head.offset == 0 or self.layout.read_seal(head.segment) is not None:
+            return  # a new index is rebuilt by scanning every line; seals were just checked
+        path = self.layout.segment_path(head.segment)
+        if not path.exists():
+            return  # _catch_up reports the missing segment
+        scan = SegmentScan(path, head.segment, 0, head.segment)
+        for _ in scan:  # raises on a bad line followed by more data, or a seq out of order
+            if scan.end >= head.offset:
+                break
+        if scan.tail is not None and scan.tail.offset < head.offset:
+            t = scan.tail
+            raise CorruptionError(
+                path, t.line, t.offset, f"{t.reason}, but the id index says it was written"
+            )
+        last = scan.last.seq if scan.last else head.segment - 1
+        if scan.end == head.offset and last != head.last_seq:
+            raise CorruptionError(
+                path,
+                None,
+                head.offset,
+                f"the id index says seq {head.last_seq} ends here, not {last}",
+            )
+
     def _catch_up(self) -> None:
         """Bring this writer and the index up to the end of the log (under the lock)."""
         assert self._index is not None
@@ -392,7 +436,9 @@ class Journal:
             return
         if self._fd >= 0 and head.segment == self._active:
             size = os.fstat(self._fd).st_size
-            if size == head.offset:  # the common case: nothing unindexed
+            # The common case: nothing unindexed, and nobody sealed this segment (a writer that
+            # died mid-roll leaves a seal with the index still here: this fd must not write on).
+            if size == head.offset and not self.layout.seal_path(self._active).exists():
                 self._cursor = head
                 return
         self._scan_from(head)
@@ -493,6 +539,16 @@ def _stamp(event: Event, seq: int, now: dt.datetime, stamp_field: bytes) -> byte
         body = body.replace(b'"seq":null', b'"seq":%d' % seq, 1)
         return body.replace(b'"recorded_ts":null', stamp_field, 1)
     return ENCODER.encode(msgspec.structs.replace(event, seq=seq, recorded_ts=now))
+
+
+def _init_or_wait(root: Path, timeout: float = 5.0) -> None:
+    """Create a journal, or give the process creating it right now time to finish."""
+    try:
+        init_journal(root)
+    except FileExistsError:  # JournalExistsError, or segment 1 created by a racing process
+        deadline = time.monotonic() + timeout
+        while not Layout(root).exists() and time.monotonic() < deadline:
+            time.sleep(0.005)  # its marker (journal.json) is written last
 
 
 def _validate(body: bytes, i: int, n: int) -> None:

@@ -132,6 +132,10 @@ def _records_from(
     if not firsts:
         return
     if pos is None:
+        if max(from_seq, 1) < firsts[0]:
+            raise CorruptionError(
+                layout.segment_path(1), None, None, f"the log starts at seq {firsts[0]}, not 1"
+            )
         i = max(bisect.bisect_right(firsts, from_seq) - 1, 0)
         pos = (firsts[i], 0)
     seg, offset = pos

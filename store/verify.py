@@ -63,7 +63,7 @@ def verify(
     firsts = layout.list_segments()
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    expected = firsts[0] if firsts else 1
+    expected = 1  # the first segment starts at seq 1
     events = 0
     for i, first in enumerate(firsts):
         path = layout.segment_path(first)
