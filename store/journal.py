@@ -15,14 +15,13 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
 import msgspec
-from filelock import FileLock
 
 from tradejournal.events import ENCODER, Event, InvalidEventError, check_encoded
 
@@ -38,6 +37,7 @@ from .layout import (
     fsync_file,
     make_read_only,
 )
+from .lock import InterProcessLock
 from .reader import follow_events, open_layout, read_events
 from .scan import SegmentScan, Tail
 
@@ -89,16 +89,23 @@ def init_journal(path: str | os.PathLike[str]) -> Path:
 class Journal:
     """An open journal; use ``Journal.open`` (a context manager)."""
 
-    def __init__(self, layout: Layout, durability: Durability, max_segment_bytes: int) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        durability: Durability,
+        max_segment_bytes: int,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         if durability not in ("always", "batch", "none"):
             raise ValueError(f"durability: must be always, batch or none, was {durability!r}")
         self.layout = layout
+        self._clock = clock or _utcnow
         self.durability: Durability = durability
         self.max_segment_bytes = max_segment_bytes
         self.recovery = Recovery()
         self._tlock = threading.Lock()
         self._sync_lock = threading.Lock()
-        self._flock = FileLock(str(layout.lock), thread_local=False, is_singleton=False)
+        self._flock = InterProcessLock(layout.lock)
         self._index: IdIndex | None = None
         self._fd = -1
         self._active = 0
@@ -117,14 +124,16 @@ class Journal:
         *,
         create: bool = False,
         max_segment_bytes: int = DEFAULT_SEGMENT_BYTES,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> Journal:
         """Open a journal for appending and reading, recovering a torn tail if there is one.
 
+        ``clock`` (tests, replays) returns the aware UTC time used for ``recorded_ts``.
         Raise JournalNotFoundError (unless ``create``) or CorruptionError (writing refused).
         """
         if create and not Layout(Path(path)).exists():
             _init_or_wait(Path(path))
-        journal = cls(open_layout(path), durability, max_segment_bytes)
+        journal = cls(open_layout(path), durability, max_segment_bytes, clock)
         try:
             with journal._flock:
                 journal._open_index()
@@ -149,6 +158,7 @@ class Journal:
             if self._index is not None:
                 self._index.close()
                 self._index = None
+            self._flock.close()
             if self._failed is None:
                 self._failed = StoreClosedError("journal is closed")
 
@@ -257,7 +267,7 @@ class Journal:
         return seqs, self._gen
 
     def _now(self) -> dt.datetime:
-        now = dt.datetime.now(dt.UTC)
+        now = self._clock()
         if self._cursor.recorded_ts:
             last = dt.datetime.fromisoformat(self._cursor.recorded_ts)
             if now < last:  # the clock stepped back: recorded_ts never goes backwards
@@ -320,7 +330,11 @@ class Journal:
                 self._check_usable()
                 target, fd = self._gen, os.dup(self._fd)
             try:
-                self._fsync(fd)
+                fsync_file(fd)
+            except OSError as exc:
+                with self._tlock:  # never close the fd under a thread that is writing to it
+                    self._poison(exc)
+                raise WriteFailedError(f"fsync of {self.layout.root} failed: {exc}") from exc
             finally:
                 os.close(fd)
             self._synced_gen = max(self._synced_gen, target)
@@ -529,6 +543,10 @@ class Journal:
         finally:
             os.close(fd)
         self.recovery.cut.append((tail, qpath))
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _stamp(event: Event, seq: int, now: dt.datetime, stamp_field: bytes) -> bytes:

@@ -537,12 +537,30 @@ def test_a_journal_last_written_yesterday_rolls_at_the_first_append_today(tmp_pa
     assert verify(root).ok
 
 
-@pytest.mark.skip(
-    reason="no injectable clock: Journal reads dt.datetime.now() inside _now(); the in-process "
-    "midnight roll needs e.g. Journal.open(..., clock=callable) to be testable without patching"
-)
-def test_an_open_writer_rolls_when_the_utc_day_changes() -> None:  # pragma: no cover
-    raise AssertionError
+def test_an_open_writer_rolls_when_the_utc_day_changes(tmp_path: Path) -> None:
+    root = tmp_path / "j"
+    times = iter(
+        [
+            dt.datetime(2026, 3, 2, 23, 59, 58, tzinfo=dt.UTC),
+            dt.datetime(2026, 3, 2, 23, 59, 59, tzinfo=dt.UTC),
+            dt.datetime(2026, 3, 3, 0, 0, 1, tzinfo=dt.UTC),
+            dt.datetime(2026, 3, 3, 0, 0, 2, tzinfo=dt.UTC),
+        ]
+    )
+    with Journal.open(root, create=True, clock=lambda: next(times)) as j:
+        assert [j.append(metric(n)) for n in range(1, 5)] == [1, 2, 3, 4]
+    segs = segments(root)
+    assert [s.name for s in segs] == [f"{1:020d}.jsonl", f"{3:020d}.jsonl"]
+    seal = json.loads(segs[0].with_suffix(".seal").read_bytes())
+    assert (seal["first_seq"], seal["last_seq"]) == (1, 2)
+    days = {e.seq: e.recorded_ts.date() for e in read_events(root) if e.recorded_ts}
+    assert days == {
+        1: dt.date(2026, 3, 2),
+        2: dt.date(2026, 3, 2),
+        3: dt.date(2026, 3, 3),
+        4: dt.date(2026, 3, 3),
+    }
+    assert verify(root).ok
 
 
 def test_journal_files_are_where_the_design_says(tmp_path: Path) -> None:
