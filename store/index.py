@@ -9,6 +9,7 @@ unreadable index is rebuilt from the segments.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -51,6 +52,15 @@ class IdIndex:
         self._con.execute("PRAGMA journal_mode=WAL")
         self._con.execute("PRAGMA synchronous=NORMAL")
         self._con.executescript(_SCHEMA)
+        self._inode = os.stat(path).st_ino
+
+    def replaced(self) -> bool:
+        """Return True when the index file was deleted or replaced since this connection opened
+        (``repair --reindex`` by another process): the caller must reconnect."""
+        try:
+            return os.stat(self.path).st_ino != self._inode
+        except FileNotFoundError:
+            return True
 
     def close(self) -> None:
         """Close the connection."""

@@ -109,6 +109,7 @@ class Journal:
         self._index: IdIndex | None = None
         self._fd = -1
         self._active = 0
+        self._active_seal = ""
         self._active_day: dt.date | None = None
         self._cursor = Cursor(0, 1, 0, None)
         self._gen = 0
@@ -372,6 +373,7 @@ class Journal:
         fsync_file(fd)
         fsync_dir(self.layout.segments)
         self._fd, self._active, self._active_day = fd, first_seq, None
+        self._active_seal = str(self.layout.seal_path(first_seq))
 
     # --- recovery and catching up ---------------------------------------------------------------
     def _open_index(self) -> None:
@@ -444,6 +446,9 @@ class Journal:
     def _catch_up(self) -> None:
         """Bring this writer and the index up to the end of the log (under the lock)."""
         assert self._index is not None
+        if self._index.replaced():
+            self._index.close()
+            self._index = IdIndex(self.layout.index)
         head = self._index.head()
         if head is None:
             self._rebuild_index()
@@ -452,7 +457,7 @@ class Journal:
             size = os.fstat(self._fd).st_size
             # The common case: nothing unindexed, and nobody sealed this segment (a writer that
             # died mid-roll leaves a seal with the index still here: this fd must not write on).
-            if size == head.offset and not self.layout.seal_path(self._active).exists():
+            if size == head.offset and not os.path.exists(self._active_seal):
                 self._cursor = head
                 return
         self._scan_from(head)
@@ -522,6 +527,7 @@ class Journal:
         path = self.layout.segment_path(last_first)
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | _O_BINARY)
         self._active = last_first
+        self._active_seal = str(self.layout.seal_path(last_first))
         self._active_day = _first_day(path)
 
     def _cut_tail(self, tail: Tail) -> None:

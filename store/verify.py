@@ -17,6 +17,7 @@ from tradejournal.events import InvalidEventError, decode_event
 from .framing import FrameError, read_head, unframe
 from .journal import Journal, Recovery
 from .layout import Layout
+from .lock import InterProcessLock
 from .reader import open_layout
 
 __all__ = ["Problem", "VerifyReport", "repair", "verify"]
@@ -84,8 +85,13 @@ def repair(root: str | os.PathLike[str], *, reindex: bool = False) -> Recovery:
     """
     layout = open_layout(root)
     if reindex:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(layout.index) + suffix).unlink(missing_ok=True)
+        lock = InterProcessLock(layout.lock)
+        try:
+            with lock:  # running writers notice the new file (IdIndex.replaced) and reconnect
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(layout.index) + suffix).unlink(missing_ok=True)
+        finally:
+            lock.close()
     with Journal.open(layout.root, durability="always") as journal:
         return journal.recovery
 

@@ -38,6 +38,7 @@ from tradejournal.store import (
     StoreClosedError,
     init_journal,
     read_events,
+    repair,
     snapshot,
     verify,
 )
@@ -570,3 +571,19 @@ def test_journal_files_are_where_the_design_says(tmp_path: Path) -> None:
     names = set(os.listdir(root))
     assert {"segments", "quarantine", "LOCK", "index.sqlite"} <= names
     assert [p.name for p in segments(root)] == ["00000000000000000001.jsonl"]
+
+
+def test_reindex_under_a_running_writer_keeps_dedupe_exact(tmp_path: Path) -> None:
+    # A long-running writer (the bot) keeps its journal open while someone runs
+    # `tradejournal repair --reindex`: it must reconnect to the new index, not keep a ghost.
+    root = tmp_path / "j"
+    with Journal.open(root, create=True) as bot:
+        assert bot.append_many([metric(1), metric(2)]) == [1, 2]
+        repair(root, reindex=True)
+        with Journal.open(root) as other:
+            assert other.append(metric(3)) == 3
+        assert bot.append(metric(3)) == 3  # seen through the rebuilt index: a no-op
+        assert bot.append(metric(1)) == 1
+        assert bot.append(metric(4)) == 4
+    assert [e.seq for e in read_events(root)] == [1, 2, 3, 4]
+    assert verify(root).ok
