@@ -181,7 +181,9 @@ def _patch_phase(where: str) -> None:
     elif where == "after-chmod":
         jmod.Journal._open_new_active = lambda self, first: _die()  # type: ignore[method-assign]
     elif where == "after-create":
-        jmod.fsync_dir = fsync_dir  # type: ignore[assignment]
+        from tradejournal.store import recovery as rmod  # where _open_new_active lives
+
+        rmod.fsync_dir = fsync_dir  # type: ignore[assignment]
     jmod.Journal._write = write  # type: ignore[method-assign]
 
 
