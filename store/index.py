@@ -93,9 +93,12 @@ class IdIndex:
         con.execute("BEGIN IMMEDIATE")
         try:
             con.executemany("INSERT OR IGNORE INTO ids (id, seq) VALUES (?, ?)", pairs)
-            con.execute(
-                "INSERT OR REPLACE INTO head (k, last_seq, segment, offset, recorded_ts)"
-                " VALUES (1, ?, ?, ?, ?)",
+            con.execute(  # the head only moves forward (writers flush their own ids late)
+                "INSERT INTO head (k, last_seq, segment, offset, recorded_ts)"
+                " VALUES (1, ?, ?, ?, ?) ON CONFLICT (k) DO UPDATE SET"
+                " last_seq = excluded.last_seq, segment = excluded.segment,"
+                " offset = excluded.offset, recorded_ts = excluded.recorded_ts"
+                " WHERE excluded.last_seq > head.last_seq OR excluded.segment > head.segment",
                 (cursor.last_seq, cursor.segment, cursor.offset, cursor.recorded_ts),
             )
             con.execute("COMMIT")

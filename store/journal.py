@@ -74,11 +74,13 @@ class Journal(Recovering):
         durability: Durability,
         max_segment_bytes: int,
         clock: Callable[[], dt.datetime] | None = None,
+        index_flush_events: int = 256,
     ) -> None:
         if durability not in ("always", "batch", "none"):
             raise ValueError(f"durability: must be always, batch or none, was {durability!r}")
         self.layout = layout
         self._clock = clock or _utcnow
+        self.index_flush_events = index_flush_events
         self.durability: Durability = durability
         self.max_segment_bytes = max_segment_bytes
         self.recovery = Recovery()
@@ -94,6 +96,8 @@ class Journal(Recovering):
         self._gen = 0
         self._synced_gen = 0
         self._failed: BaseException | None = None
+        self._pending: dict[str, int] = {}  # appended by us, not yet in the index (see Recovering)
+        self._flush_due = 0.0
 
     # --- opening and closing --------------------------------------------------------------------
     @classmethod
@@ -105,15 +109,18 @@ class Journal(Recovering):
         create: bool = False,
         max_segment_bytes: int = DEFAULT_SEGMENT_BYTES,
         clock: Callable[[], dt.datetime] | None = None,
+        index_flush_events: int = 256,
     ) -> Journal:
         """Open a journal for appending and reading, recovering a torn tail if there is one.
 
         ``clock`` (tests, replays) returns the aware UTC time used for ``recorded_ts``.
+        ``index_flush_events``: this writer puts its own ids into the id index after that many
+        appended events (or a second); 1 indexes every append at once.
         Raise JournalNotFoundError (unless ``create``) or CorruptionError (writing refused).
         """
         if create and not Layout(Path(path)).exists():
             _init_or_wait(Path(path))
-        journal = cls(open_layout(path), durability, max_segment_bytes, clock)
+        journal = cls(open_layout(path), durability, max_segment_bytes, clock, index_flush_events)
         try:
             with journal._flock:
                 journal._open_index()
@@ -130,6 +137,12 @@ class Journal(Recovering):
     def close(self) -> None:
         """Flush (per durability) and release everything; idempotent."""
         with self._tlock:
+            if self._pending and self._failed is None and self._index is not None:
+                try:
+                    with self._flock:
+                        self._flush_index()
+                except (OSError, sqlite3.Error) as exc:  # the log is complete; next open indexes
+                    log.warning("%s: id index not updated at close: %s", self.layout.root, exc)
             if self._fd >= 0:
                 if self._failed is None and self.durability != "none":
                     fsync_file(self._fd)
@@ -212,7 +225,10 @@ class Journal(Recovering):
     def _append_locked(self, batch: list[Event]) -> tuple[list[int], int]:
         self._catch_up()
         assert self._index is not None
-        known = self._index.lookup({e.id for e in batch})
+        ids = {e.id for e in batch}
+        known = {i: self._pending[i] for i in ids if i in self._pending}
+        if len(known) < len(ids):
+            known.update(self._index.lookup(ids - known.keys()))
         now = self._now()
         stamp_field = b'"recorded_ts":' + ENCODER.encode(now)
         stamp = stamp_field[15:-1].decode()
@@ -242,7 +258,9 @@ class Journal(Recovering):
         self._cursor = Cursor(next_seq - 1, self._active, self._cursor.offset + len(blob), stamp)
         if self._active_day is None:
             self._active_day = now.date()
-        self._index.advance(pairs, self._cursor)
+        self._pending.update(pairs)
+        if len(self._pending) >= self.index_flush_events or time.monotonic() >= self._flush_due:
+            self._flush_index()
         self._gen += 1
         return seqs, self._gen
 
@@ -331,6 +349,7 @@ class Journal(Recovering):
 
     # --- rolling --------------------------------------------------------------------------------
     def _roll(self) -> None:
+        self._flush_index()  # the head is about to move to the new segment
         old, path = self._active, self.layout.segment_path(self._active)
         self._fsync(self._fd)
         st = os.fstat(self._fd)

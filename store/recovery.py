@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ __all__ = ["Recovering", "Recovery", "sha256_file"]
 
 log = logging.getLogger("tradejournal.store")
 _O_BINARY = getattr(os, "O_BINARY", 0)
+INDEX_FLUSH_SECONDS = 1.0
 
 
 @dataclass
@@ -57,6 +59,8 @@ class Recovering:
     _active_seal: str
     _active_day: dt.date | None
     _cursor: Cursor
+    _pending: dict[str, int]
+    _flush_due: float
 
     def _open_new_active(self, first_seq: int) -> None:
         path = self.layout.segment_path(first_seq)
@@ -135,23 +139,44 @@ class Recovering:
             )
 
     def _catch_up(self) -> None:
-        """Bring this writer and the index up to the end of the log (under the lock)."""
+        """Bring this writer and the index up to the end of the log (under the lock).
+
+        A writer indexes its own appends lazily (``_pending``, flushed every few hundred events,
+        at a roll, at close, and before the head moves for any other reason), so the index head
+        may lag the log; lines beyond it are scanned and indexed by whoever locks next. The head
+        never passes a line whose id is not in the index.
+        """
         assert self._index is not None
         if self._index.replaced():
             self._index.close()
             self._index = IdIndex(self.layout.index)
+        elif self._unchanged_since(self._cursor):
+            return  # the common case: nobody wrote since our own last append
+        self._flush_index()
         head = self._index.head()
         if head is None:
             self._rebuild_index()
             return
-        if self._fd >= 0 and head.segment == self._active:
-            size = os.fstat(self._fd).st_size
-            # The common case: nothing unindexed, and nobody sealed this segment (a writer that
-            # died mid-roll leaves a seal with the index still here: this fd must not write on).
-            if size == head.offset and not os.path.exists(self._active_seal):
-                self._cursor = head
-                return
+        if self._unchanged_since(head):
+            self._cursor = head
+            return
         self._scan_from(head)
+
+    def _unchanged_since(self, cursor: Cursor) -> bool:
+        # True when the log ends exactly at ``cursor`` in our active segment and nobody sealed it
+        # (a writer that died mid-roll leaves a seal: this fd must not write on).
+        if self._fd < 0 or cursor.segment != self._active:
+            return False
+        size = os.fstat(self._fd).st_size
+        return size == cursor.offset and not os.path.exists(self._active_seal)
+
+    def _flush_index(self) -> None:
+        """Put this writer's own pending ids into the index and move the head (monotonically)."""
+        assert self._index is not None
+        if self._pending:
+            self._index.advance(self._pending.items(), self._cursor)
+            self._pending.clear()
+        self._flush_due = time.monotonic() + INDEX_FLUSH_SECONDS
 
     def _rebuild_index(self) -> None:
         assert self._index is not None

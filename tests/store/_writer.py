@@ -206,7 +206,7 @@ def fsize(args: argparse.Namespace) -> int:
 
     report: dict[str, object] = {"acked": []}
     fd = _open_acks(Path(args.acks))
-    j = Journal.open(args.journal, durability="always")
+    j = Journal.open(args.journal, durability="always", index_flush_events=args.index_flush)
     seq = j.append(metric(10_000, id="fsize:first", pad=1000))
     _ack(fd, ["fsize:first"], [seq])
     limit = active(Path(args.journal)).stat().st_size + args.slack
@@ -214,10 +214,10 @@ def fsize(args: argparse.Namespace) -> int:
     _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
-    for n in range(10_001, 10_100):
+    for n in range(10_001, 12_000):
         eid = f"fsize:{n}"
         try:
-            seq = j.append(metric(n, id=eid, pad=1000))
+            seq = j.append(metric(n, id=eid, pad=args.pad))
         except WriteFailedError as exc:
             report["error"] = "WriteFailedError"
             report["message"] = str(exc)
@@ -284,6 +284,8 @@ def main() -> int:
     sp.add_argument("journal")
     sp.add_argument("acks")
     sp.add_argument("slack", type=int)
+    sp.add_argument("--pad", type=int, default=1000, help="bytes of padding per event")
+    sp.add_argument("--index-flush", type=int, default=256, help="index_flush_events")
     args = p.parse_args()
     modes = {"loop": loop, "one": one, "create": create, "feed": feed, "phase": phase}
     modes["fsize"] = fsize

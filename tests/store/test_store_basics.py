@@ -587,3 +587,25 @@ def test_reindex_under_a_running_writer_keeps_dedupe_exact(tmp_path: Path) -> No
         assert bot.append(metric(4)) == 4
     assert [e.seq for e in read_events(root)] == [1, 2, 3, 4]
     assert verify(root).ok
+
+
+def test_ids_a_writer_has_not_indexed_yet_are_still_deduplicated_by_another(
+    tmp_path: Path,
+) -> None:
+    # Writers index their own appends lazily (index_flush_events); the next writer to take the
+    # lock scans and indexes those lines before it dedupes, so idempotency stays exact.
+    root = tmp_path / "j"
+    with (
+        Journal.open(root, create=True, index_flush_events=1000) as a,
+        Journal.open(root, index_flush_events=1000) as b,
+    ):
+        assert a.append_many([metric(n) for n in range(1, 6)]) == [1, 2, 3, 4, 5]
+        assert [a.append(metric(n)) for n in range(6, 9)] == [6, 7, 8]  # pending in a
+        assert b.append(metric(7)) == 7
+        assert b.append(metric(9)) == 9
+        assert a.append(metric(9)) == 9  # b's pending id, seen by a
+        assert a.append(metric(10)) == 10
+    assert [e.seq for e in read_events(root)] == list(range(1, 11))
+    with Journal.open(root) as c:
+        assert c.append(metric(8)) == 8
+    assert verify(root).ok

@@ -298,8 +298,10 @@ def test_deleting_only_the_index_after_a_crash_leaves_a_stale_wal(tmp_path: Path
 # --- out of space ----------------------------------------------------------------------------------
 
 
-def _fsize_child(root: Path, acks: Path, slack: int) -> dict[str, object]:
-    proc = run_writer("fsize", root, acks, slack)
+def _fsize_child(
+    root: Path, acks: Path, slack: int, pad: int = 1000, index_flush: int = 256
+) -> dict[str, object]:
+    proc = run_writer("fsize", root, acks, slack, f"--pad={pad}", f"--index-flush={index_flush}")
     report: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
     return report
 
@@ -334,14 +336,15 @@ def test_an_index_that_runs_out_of_space_fails_the_append_and_closes_the_writer(
     tmp_path: Path,
 ) -> None:
     # The id index (SQLite WAL) grows faster than a segment of small events: it hits the limit
-    # first, after the event was written. The append must still fail as a write failure (not a
+    # first, after the event was written (the writer indexes every append: index_flush_events=1). The append must still fail as a write failure (not a
     # raw sqlite3 error), the writer must be closed, and the log stays the truth.
     root = tmp_path / "j"
     acks = tmp_path / "fsize.acks"
     with Journal.open(root, create=True, durability="none") as j:
         j.append_many([metric(n) for n in range(3)])
-    report = _fsize_child(root, acks, slack=200_000)
+    report = _fsize_child(root, acks, slack=200_000, pad=0, index_flush=1)
     assert report["error"] == "WriteFailedError", report
+    assert "id index" in str(report["message"]), report
     assert report["after"] == "StoreClosedError", report
     assert report["close"] == "ok", report
     acked = _acked([acks])
