@@ -17,6 +17,18 @@ demo: $(STAMP)
 	$(BIN)/tradejournal --journal demo-journal demo
 	$(BIN)/tradejournal --journal demo-journal verify
 	$(BIN)/tradejournal --journal demo-journal tail -n 8 --format table
+	$(BIN)/tradejournal --journal demo-journal stats
+	$(BIN)/tradejournal --journal demo-journal sql "SELECT symbol, count(*) AS trades, sum(net_pnl) AS net_pnl, round(avg(r_multiple), 2) AS avg_r FROM trades GROUP BY symbol ORDER BY symbol"
+	$(BIN)/tradejournal --journal demo-journal sql "SELECT symbol, direction, confidence, status, net_pnl, round(r_multiple, 2) AS r FROM recommendations ORDER BY ts"
+	$(BIN)/tradejournal --journal demo-journal sql "SELECT name, n, p50_ms, p95_ms, max_ms FROM latency_stats ORDER BY name"
+	@echo
+	@echo "Try next:"
+	@echo "  $(BIN)/tradejournal --journal demo-journal trades"
+	@echo "  $(BIN)/tradejournal --journal demo-journal trade 1903396000        # a partial close, trailed"
+	@echo "  $(BIN)/tradejournal --journal demo-journal stats --by symbol"
+	@echo "  $(BIN)/tradejournal --journal demo-journal stats --mt5"
+	@echo "  $(BIN)/tradejournal --journal demo-journal stats --defs"
+	@echo "  $(BIN)/tradejournal --journal demo-journal sql \"SHOW TABLES\""
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

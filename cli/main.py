@@ -1,7 +1,8 @@
 """The ``tradejournal`` command line: a thin click layer over the library.
 
-Each command parses its options, makes one call into ``tradejournal.store`` / ``producers`` and
-renders the result. Library errors become ``click.ClickException`` (exit 1); bad input is a usage
+Each command parses its options, makes one call into ``tradejournal.store`` / ``projections`` /
+``producers`` and renders the result (the projection, stats and import commands live in sibling
+modules that register onto ``cli``). Library errors become ``click.ClickException`` (exit 1); bad input is a usage
 error (exit 2). Heavy imports happen inside the commands so ``--help`` stays fast.
 """
 
@@ -74,13 +75,15 @@ class _Group(click.Group):
 @click.version_option(package_name="tradejournal", prog_name="tradejournal")
 @click.pass_context
 def cli(ctx: click.Context, journal: Path) -> None:
-    """An event-sourced trading journal: append, read, check and repair the event log.
+    """An event-sourced trading journal: append, read, check and repair the event log;
+    query its projections (trades, statistics, SQL); import MT5 reports.
 
     Example:
 
     \b
         tradejournal --journal demo-journal demo
         tradejournal --journal demo-journal tail -n 8 --format table
+        tradejournal --journal demo-journal stats
     """
     ctx.obj = Settings(journal=journal)
     _log_warnings_to_stderr()
@@ -145,7 +148,7 @@ def append(settings: Settings, source: IO[bytes], durability: str) -> None:
               help="Print the last N of the selected events.")  # fmt: skip
 @click.option("-f", "--follow", is_flag=True, help="Then keep printing new events (Ctrl-C stops).")
 @click.option("--from-seq", type=click.IntRange(min=1), help="Select events from this seq on.")
-@click.option("--since", type=click.STRING, callback=lambda c, p, v: _parse_since(v),
+@click.option("--since", type=click.STRING, callback=lambda c, p, v: parse_timestamp(v, "--since"),
               metavar="TS", help="Select events with ts >= TS (RFC 3339 or YYYY-MM-DD; UTC).")  # fmt: skip
 @click.option("--type", "types", multiple=True, metavar="TAG|FAMILY",
               help="Select a type (deal.filled) or family (deal); repeatable.")  # fmt: skip
@@ -215,15 +218,15 @@ def verify(settings: Settings) -> None:
     total = _journal_bytes(settings.journal)
     with output.byte_progress(total, "verifying", enabled=sys.stderr.isatty()) as advance:
         report = verify_journal(settings.journal, progress=advance)
-    segments = _plural(report.segments, "segment")
+    segments = plural(report.segments, "segment")
     if report.ok:
-        events = _plural(report.events, "event")
+        events = plural(report.events, "event")
         click.echo(f"ok: {events} in {segments}, last seq {report.last_seq}")
         return
     for problem in report.problems:
         click.echo(str(problem))
     raise click.ClickException(
-        f"{_plural(len(report.problems), 'problem')} in {segments} ({report.events} lines checked)"
+        f"{plural(len(report.problems), 'problem')} in {segments} ({report.events} lines checked)"
     )
 
 
@@ -290,7 +293,7 @@ def demo(settings: Settings, force: bool, seed: int | None, day: dt.datetime | N
     with _open_or_init(settings.journal) as journal:
         if journal.last_seq and not force:
             raise click.ClickException(
-                f"{settings.journal} already holds {_plural(journal.last_seq, 'event')}: "
+                f"{settings.journal} already holds {plural(journal.last_seq, 'event')}: "
                 "demo writes only into an empty journal (--force appends anyway)"
             )
         before = journal.last_seq
@@ -313,6 +316,8 @@ def _library_error(exc: Exception) -> click.ClickException | None:
 
     if isinstance(exc, click.ClickException):
         return None
+    if isinstance(exc, _loaded_error_types()):  # their messages say what and why
+        return click.ClickException(str(exc))
     if isinstance(exc, CorruptionError):
         return click.ClickException(f"{exc}\n{CORRUPTION_ADVICE}")
     if isinstance(exc, StoreError | InvalidEventError):
@@ -320,6 +325,20 @@ def _library_error(exc: Exception) -> click.ClickException | None:
     if isinstance(exc, OSError) and exc.errno != errno.EPIPE:  # click handles a closed pipe
         return click.ClickException(str(exc))
     return None
+
+
+def _loaded_error_types() -> tuple[type[Exception], ...]:
+    # an error type whose module was never imported cannot have been raised: importing the
+    # projections here (DuckDB) just to test an exception would slow every other command's errors
+    found: list[type[Exception]] = []
+    for module, name in (
+        ("tradejournal.projections.errors", "ProjectionError"),
+        ("tradejournal.producers.mt5.report", "ReportError"),
+    ):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            found.append(getattr(loaded, name))
+    return tuple(found)
 
 
 def _open_or_init(path: Path) -> Any:
@@ -336,7 +355,7 @@ def _open_or_init(path: Path) -> Any:
 def _appended(new: list[int], duplicates: int) -> str:
     seqs = f" (seq {new[0]}..{new[-1]})" if new else ""
     skipped = "duplicate" if duplicates == 1 else "duplicates"
-    return f"appended {_plural(len(new), 'event')}{seqs}, {duplicates} {skipped} skipped"
+    return f"appended {plural(len(new), 'event')}{seqs}, {duplicates} {skipped} skipped"
 
 
 def _print_type_counts(events: list[Any], seqs: list[int], before: int) -> None:
@@ -369,14 +388,15 @@ def _check_types(types: tuple[str, ...]) -> None:
             )
 
 
-def _parse_since(value: str | None) -> dt.datetime | None:
+def parse_timestamp(value: str | None, option: str) -> dt.datetime | None:
+    """Return an option's RFC 3339 timestamp or YYYY-MM-DD date as an aware datetime (naive: UTC)."""
     if value is None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
-            f"{value!r} is not an RFC 3339 timestamp or a YYYY-MM-DD date", param_hint="'--since'"
+            f"{value!r} is not an RFC 3339 timestamp or a YYYY-MM-DD date", param_hint=f"'{option}'"
         ) from None
     return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed
 
@@ -390,7 +410,8 @@ def _journal_bytes(root: Path) -> int | None:
         return None  # verify itself reports what is wrong
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """Return ``1 event`` / ``2 events``."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,11 +29,18 @@ __all__ = [
     "ROW_FORMATS",
     "byte_progress",
     "event_json",
+    "json_text",
     "make_console",
+    "plain_decimal",
     "print_event_rows",
     "print_events",
+    "print_json",
     "print_rows",
+    "print_table",
+    "rfc3339",
+    "stage_progress",
     "summarize",
+    "text",
 ]
 
 ENVELOPE_FIELDS = (
@@ -101,7 +110,7 @@ def print_events(
             out.write(event_json(event) + "\n")
         out.flush()
         return
-    _print_table(_events_table(list(events), header, fixed))
+    print_table(_events_table(list(events), header, fixed))
 
 
 def print_event_rows(events: Iterable[Event], fmt: str) -> None:
@@ -113,7 +122,11 @@ def print_event_rows(events: Iterable[Event], fmt: str) -> None:
 def print_rows(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", title: str = ""
 ) -> None:
-    """Print rows as a rich table, a JSON array, JSON lines, CSV or a Markdown table."""
+    """Print rows as a rich table, a JSON array, JSON lines, CSV or a Markdown table.
+
+    Every format writes a value the same way (``text``): timestamps as RFC 3339 UTC, decimals
+    exactly as given (JSON: as numbers, never via float), infinite or NaN floats as JSON null.
+    """
     out = sys.stdout
     if fmt == "table":
         from rich.table import Table
@@ -124,22 +137,86 @@ def print_rows(
             numeric = bool(rows) and isinstance(rows[0][i], int | float | Decimal)
             table.add_column(name, justify="right" if numeric else "left")
         for row in rows:
-            table.add_row(*(Text(_cell(v)) for v in row))  # Text: never read as rich markup
-        _print_table(table)
+            table.add_row(*(Text(text(v)) for v in row))  # Text: never read as rich markup
+        print_table(table)
     elif fmt in ("json", "jsonl"):
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         if fmt == "json":
-            out.write(json.dumps(records, indent=2, default=_jsonable) + "\n")
+            out.write(json_text(records, indent=2) + "\n")
         for record in records if fmt == "jsonl" else ():
-            out.write(json.dumps(record, default=_jsonable) + "\n")
+            out.write(json_text(record) + "\n")
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([_cell(v) for v in row] for row in rows)
+        writer.writerows([text(v) for v in row] for row in rows)
     elif fmt == "markdown":
         out.write(_markdown(columns, rows))
     else:
         raise ValueError(f"fmt: must be one of {', '.join(ROW_FORMATS)}, was {fmt!r}")
+
+
+def print_json(value: Any) -> None:
+    """Print any nest of dicts, lists and values as indented JSON (decimals as exact numbers)."""
+    sys.stdout.write(json_text(value, indent=2) + "\n")
+
+
+def json_text(value: Any, indent: int = 0) -> str:
+    """Return ``value`` as JSON: decimals as exact numbers (``129.00`` stays ``129.00``),
+    timestamps as RFC 3339 UTC strings, infinite and NaN floats as null."""
+    import msgspec
+
+    raw: bytes = _json_encoder().encode(_jsonable(value))
+    return (msgspec.json.format(raw, indent=indent) if indent else raw).decode()
+
+
+def text(value: Any) -> str:
+    """Return one value as text: None empty, timestamps RFC 3339 UTC, decimals exactly."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return rfc3339(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list | tuple | dict):
+        return json_text(value)
+    return str(value)
+
+
+def rfc3339(value: dt.datetime) -> str:
+    """Return a timestamp as RFC 3339 in UTC (``Z``); a naive one is taken to be UTC already."""
+    aware = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    return aware.isoformat().replace("+00:00", "Z")
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """Drop trailing zeros without exponent notation: 11998.2500000000 -> 11998.25, 1E+2 -> 100."""
+    if not value.is_finite():
+        return value
+    normal = value.normalize()
+    return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal  # type: ignore[operator]
+
+
+@contextmanager
+def stage_progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """Yield ``progress(stage, done, total)`` for the projections' builds: one rich bar per stage
+    (``load``: segment files, ``sql``: SQL files) on stderr when ``enabled``, else a no-op."""
+    if not enabled:
+        yield lambda _stage, _done, _total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    labels = {"load": "loading events", "sql": "running SQL"}
+    columns = (TextColumn("{task.description:<15}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=make_console(stderr=True), transient=True) as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(labels.get(stage, stage), total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        yield update
 
 
 @contextmanager
@@ -161,8 +238,8 @@ def byte_progress(
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _print_table(table: Table) -> None:
-    # rich pads every cell to its column's width; drop the trailing blanks of each line
+def print_table(table: Table) -> None:
+    """Print a rich table on stdout, without the blanks rich pads the last column with."""
     console = make_console()
     with console.capture() as captured:
         console.print(table)
@@ -207,12 +284,29 @@ def _compact(value: Any, limit: int) -> str:
     return json.dumps(text, ensure_ascii=False) if " " in text or not text else text
 
 
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+@cache
+def _json_encoder() -> Any:
+    import msgspec
+
+    return msgspec.json.Encoder(decimal_format="number")
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dict):
+        return {("null" if k is None else str(k)): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        return Decimal(format(value, "f"))  # 1E+2 -> 100 (tiny values keep Python's E form)
+    if isinstance(value, dt.datetime):
+        return rfc3339(value)
+    if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
 
@@ -224,5 +318,5 @@ def _markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return (
         line(columns)
         + line("---" for _ in columns)
-        + "".join(line(_cell(v) for v in row) for row in rows)
+        + "".join(line(text(v) for v in row) for row in rows)
     )

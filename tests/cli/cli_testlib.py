@@ -76,3 +76,26 @@ def console_script() -> Path:
     """Return the installed ``tradejournal`` console script of this virtualenv."""
     name = "tradejournal.exe" if sys.platform == "win32" else "tradejournal"
     return Path(sys.executable).parent / name
+
+
+GOLDEN = Path(__file__).parent / "golden"
+"""Committed expected outputs; ``UPDATE_GOLDEN=1 pytest tests/cli`` rewrites them."""
+
+
+def demo_journal(path: Path) -> Path:
+    """Write the default demo day (seed 42, 2026-03-02) into a new journal at ``path``."""
+    result = run(path, "demo")
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare ``actual`` with ``golden/NAME``; with ``UPDATE_GOLDEN=1`` write it instead."""
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(actual, encoding="utf-8", newline="\n")
+        return
+    assert path.exists(), f"{path} is missing: run UPDATE_GOLDEN=1 pytest tests/cli"
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"output differs from {path} (UPDATE_GOLDEN=1 rewrites it)"

@@ -1,4 +1,4 @@
-"""The demo day (``producers/demo.py``) tells a coherent story and its money adds up."""
+"""The demo day (``producers/demo/``) tells a coherent story and its money adds up."""
 
 from __future__ import annotations
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib.metadata import version
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from tradejournal.cli.main import cli
 
 COMMANDS = sorted(cli.commands)
+SUBCOMMANDS = sorted(
+    (name, sub)
+    for name, command in cli.commands.items()
+    if isinstance(command, click.Group)
+    for sub in command.commands
+)
 
 
 def _help(*args: str) -> str:
@@ -19,7 +28,11 @@ def _help(*args: str) -> str:
 
 
 def test_the_expected_commands_exist() -> None:
-    assert COMMANDS == ["append", "demo", "init", "repair", "tail", "verify"]
+    assert COMMANDS == [
+        "append", "demo", "import", "init", "rebuild", "repair", "sql", "stats", "tail",
+        "trade", "trades", "verify",
+    ]  # fmt: skip
+    assert SUBCOMMANDS == [("import", "mt5-report")]
 
 
 @pytest.mark.parametrize("name", ["", *COMMANDS])
@@ -33,6 +46,29 @@ def test_help_has_a_description_and_an_example(name: str) -> None:
     if name:
         assert f"tradejournal {name}" in example or f" {name}" in example
         assert cli.commands[name].help and len(cli.commands[name].help.split()) >= 5
+
+
+@pytest.mark.parametrize(("group", "name"), SUBCOMMANDS)
+def test_subcommand_help_has_a_description_and_an_example(group: str, name: str) -> None:
+    text = _help(group, name)
+
+    summary, _, example = text.partition("Example:")
+    assert example, f"`tradejournal {group} {name} --help` has no Example: block"
+    assert f"tradejournal {group} {name} " in example
+    command = cli.commands[group].commands[name]  # type: ignore[attr-defined]
+    assert command.help and len(command.help.split()) >= 5
+
+
+def test_help_does_not_import_duckdb() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from tradejournal.cli import cli; "
+        "[CliRunner().invoke(cli, [*c, '--help']) for c in "
+        "(['stats'], ['sql'], ['trades'], ['trade'], ['rebuild'], ['import', 'mt5-report'])]; "
+        "print(sorted(m for m in ('duckdb', 'tradejournal.projections', 'openpyxl') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+    assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
 
 
 def test_group_help_lists_every_command_and_the_journal_option() -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tradejournal.cli.output import print_rows, summarize
+from tradejournal.cli.output import plain_decimal, print_rows, summarize
 from tradejournal.events import ConversationMessage, TradeAnnotated
 
 COLUMNS = ["symbol", "trades", "net"]
@@ -26,12 +26,12 @@ T = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
         ),
         (
             "jsonl",
-            '{"symbol": "EURUSD", "trades": 3, "net": "129.00"}\n'
-            '{"symbol": "XAU|USD", "trades": 1, "net": null}\n',
+            '{"symbol":"EURUSD","trades":3,"net":129.00}\n'
+            '{"symbol":"XAU|USD","trades":1,"net":null}\n',
         ),
         (
             "json",
-            '[\n  {\n    "symbol": "EURUSD",\n    "trades": 3,\n    "net": "129.00"\n  },\n'
+            '[\n  {\n    "symbol": "EURUSD",\n    "trades": 3,\n    "net": 129.00\n  },\n'
             '  {\n    "symbol": "XAU|USD",\n    "trades": 1,\n    "net": null\n  }\n]\n',
         ),
     ],
@@ -59,6 +59,32 @@ def test_rows_as_a_table(
         "│ XAU|USD │      1 │        │\n"
         "└─────────┴────────┴────────┘\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("csv", "ts,day,d,big,ratio,flag\n2026-03-02T09:00:00.250000Z,2026-03-02,0.0000000000,100,inf,True\n"),
+        ("jsonl", '{"ts":"2026-03-02T09:00:00.250000Z","day":"2026-03-02","d":0E-10,"big":100,'
+                  '"ratio":null,"flag":true}\n'),
+    ],
+)  # fmt: skip
+def test_values_are_written_the_same_way_in_every_format(
+    fmt: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # timestamps RFC 3339 UTC (a naive one is UTC); decimals never through float; inf is no JSON
+    naive = dt.datetime(2026, 3, 2, 9, 0, 0, 250000)  # noqa: DTZ001
+    row = (naive, naive.date(), Decimal("0E-10"), Decimal("1E+2"), float("inf"), True)
+
+    print_rows(["ts", "day", "d", "big", "ratio", "flag"], [row], fmt)
+
+    assert capsys.readouterr().out == expected
+
+
+def test_plain_decimal_drops_padding_without_exponents() -> None:
+    assert [str(plain_decimal(Decimal(x))) for x in ("11998.2500000000", "1E+2", "0E-10", "-0.50")] == [
+        "11998.25", "100", "0", "-0.5",
+    ]  # fmt: skip
 
 
 def test_an_unknown_format_is_refused() -> None:
