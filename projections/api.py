@@ -99,9 +99,10 @@ def query(journal_dir: PathLike, sql: str) -> tuple[list[str], list[tuple[Any, .
 
     Statements that could modify anything (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, ATTACH,
     COPY, SET, PRAGMA, CALL, ...) are refused with ``ProjectionError``; DuckDB's own message is
-    kept for syntax and execution errors.
+    kept for syntax and execution errors. The query sees only the projections: the connection has
+    no file, network or extension access (``read_csv('/etc/passwd')`` is refused).
     """
-    con = connect_readonly(journal_dir)
+    con = connect_readonly(journal_dir, sandbox=True)
     try:
         try:
             statements = con.extract_statements(sql)
@@ -116,6 +117,11 @@ def query(journal_dir: PathLike, sql: str) -> tuple[list[str], list[tuple[Any, .
             )
         try:
             return fetch(con, sql)
+        except duckdb.PermissionException as exc:
+            raise ProjectionError(
+                f"query reads only the projections: file, network and extension access is "
+                f"disabled ({exc})"
+            ) from exc
         except duckdb.Error as exc:
             raise ProjectionError(str(exc)) from exc
     finally:
@@ -138,7 +144,9 @@ def stats(
     ``expectancy_r``, ``sqn``, ``max_drawdown``, ...). The drawdown is taken from the equity
     curve (account.snapshot) when the selection is one account with snapshots
     (``drawdown_source`` 'equity', plus ``sharpe``/``sortino``), else from realised P&L
-    ('realised'). ``by`` in ``STAT_DIMENSIONS``: {group value: figures}. ``since``/``until``
+    ('realised', from ``start_balance``: the balance before the selection's first trade).
+    ``by`` in ``STAT_DIMENSIONS``: {group value: figures}, each group's drawdown on realised P&L
+    (``drawdown_source`` 'realised' in every group). ``since``/``until``
     filter on close time (until exclusive); ``tol`` is the breakeven tolerance in money;
     weekday/hour/month use time zone ``tz``.
     """
@@ -156,7 +164,7 @@ def stats(
             params,
         )
         if by is not None:
-            return {r.pop("group"): r for r in rows}
+            return {r.pop("group"): {**r, "drawdown_source": "realised"} for r in rows}
         figures = rows[0] if rows else _empty_stats(con)
         figures.pop("group", None)
         figures["drawdown_source"] = "realised"
@@ -197,7 +205,11 @@ def _equity_figures(
         "current_drawdown",
     ):
         figures[key] = row[key]
-    ratios = _run(con, "SELECT * FROM equity_ratios(acct := ?)", [row["account"]])
+    ratios = _run(
+        con,
+        "SELECT * FROM equity_ratios(acct := ?, since := ?, until := ?)",
+        [row["account"], since, until],
+    )
     if ratios:
         figures["sharpe"] = ratios[0]["sharpe"]
         figures["sortino"] = ratios[0]["sortino"]

@@ -66,9 +66,15 @@ def _db(journal_dir: Path) -> Path:
     return Path(journal_dir) / DB_NAME
 
 
+# DuckDB draws its own progress bar on stdout for statements over 2 s: it would corrupt the CLI's
+# output (JSON, CSV) after a long catch-up; progress goes through the ``progress`` callback.
+_NO_PROGRESS_BAR = "SET enable_progress_bar = false"
+
+
 def _open_rw(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     con.execute("SET TimeZone = 'UTC'")
+    con.execute(_NO_PROGRESS_BAR)
     return con
 
 
@@ -76,6 +82,7 @@ def _attach_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET TimeZone = 'UTC'")
+        con.execute(_NO_PROGRESS_BAR)
         con.execute("ATTACH ? AS journal (READ_ONLY)", [str(path)])
         con.execute("USE journal")
     except BaseException:
@@ -243,12 +250,15 @@ def connect_readonly(
     catch_up_first: bool = True,
     wait: float = 30.0,
     sql_dir: SqlSource = None,
+    sandbox: bool = False,
 ) -> duckdb.DuckDBPyConnection:
     """Catch up, then return a read-only connection (TimeZone UTC) to the projections.
 
     When another process is building, its result is used as soon as it is published (it holds
     everything committed before it started) instead of queueing for the lock; after ``wait``
-    seconds the last complete state is returned. Close the connection when done.
+    seconds the last complete state is returned. ``sandbox``: the connection can read only the
+    projections (DuckDB's ``enable_external_access`` off, configuration locked): no files, no
+    network, no extensions, no Python objects; for SQL from users. Close it when done.
     """
     jd = _check_dir(Path(journal_dir))
     if catch_up_first:
@@ -259,12 +269,24 @@ def connect_readonly(
             con = None  # unreadable: the catch-up below rebuilds it
         if con is not None:
             if is_current(con, take_snapshot(jd).last_seq, sqls):
-                return con
+                return _sandbox(con) if sandbox else con
             con.close()
         _catch_up_or_follow(jd, wait, sql_dir)
     con = _open_existing(jd, retries=100)
     if con is None:
         raise ProjectionError(f"{_db(jd)}: no projections yet (another build is running?)")
+    return _sandbox(con) if sandbox else con
+
+
+def _sandbox(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Shut the connection off from everything but the attached projections, for good: the
+    attached file stays readable, while files, network, extensions and Python objects do not."""
+    try:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

@@ -189,6 +189,15 @@ def _button(day: Day, ts: dt.datetime, user: int, data: str, cause: Event) -> Ev
                     update_id=day.update_id(), username=USERS[user])  # fmt: skip
 
 
+def _asked_by(day: Day, user: int, ts: dt.datetime) -> dict[str, Any]:
+    """Return what an analysis the user asked for at ``ts`` carries: the conversation open then
+    (None outside a chat) and the user's prompt variant of the experiment."""
+    return {
+        "conversation_id": day.conversation_at(user, ts),
+        "prompt_variant": day.variants.get(user),
+    }
+
+
 def _llm(
     day: Day, r: random.Random, ts: dt.datetime, purpose: str, model: str, corr: str | None,
     cause: Event, **extra: Any,

@@ -2,7 +2,9 @@
 
 ``Day`` owns what makes the output deterministic and well formed: ids
 ``demo:<date>:<seed>:<tag>:<key>``, one seeded RNG stream per story part, tickets that grow with
-time like a trade server's, and the final ts sort with each deal's balance filled in.
+time like a trade server's, the users' experiment variants and open chats (so an analysis asked
+for during a chat carries its conversation id and the user's prompt variant), and the final ts
+sort with each deal's balance filled in.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from tradejournal.events import (
     Event,
 )
 
-from .script import ACCOUNT, MINUTES, START_BALANCE, _minute
+from .script import ACCOUNT, DEFAULT_DATE, MINUTES, START_BALANCE, _minute
 
 E = TypeVar("E", bound=Event)
 _TRADING = ("order.", "deal.", "position.", "trade.", "oco.", "account.", "recommendation.")
@@ -36,11 +38,16 @@ class Day:
         self.events: list[Event] = []
         self._counters: dict[str, int] = {}
         r = self.rng("tickets")
-        self._order_base = 1_845_000_000 + r.randrange(100) * 1_000_000
+        # a day is 864,000 ticket steps: later days get later tickets, so days appended to one
+        # journal never share a position id (the default day keeps its well-known tickets)
+        day_offset = (date - DEFAULT_DATE).days * 864_000
+        self._order_base = 1_845_000_000 + r.randrange(100) * 1_000_000 + day_offset
         self._deal_base = self._order_base - 250_000_000
         self._used: set[int] = set()
         self._update = 880_000 + r.randrange(1_000) * 10
         self.tickets: dict[str, int] = {}  # plan key -> position id
+        self.variants: dict[int, str] = {}  # user id -> prompt variant (experiment.assigned)
+        self._chats: list[tuple[int, dt.datetime, dt.datetime, str]] = []  # user, start, end, id
 
     def rng(self, part: str) -> random.Random:
         return random.Random(f"{self.seed}:{part}")
@@ -68,6 +75,19 @@ class Day:
 
     def next_n(self, tag: str) -> int:
         return self._counters.get(tag, 0) + 1
+
+    def add_conversation(
+        self, user: int, start: dt.datetime, end: dt.datetime, conversation_id: str
+    ) -> None:
+        """Record a chat, so that what the user asks for while it is open belongs to it."""
+        self._chats.append((user, start, end, conversation_id))
+
+    def conversation_at(self, user: int, ts: dt.datetime) -> str | None:
+        """Return the id of the user's conversation open at ``ts`` (started, not yet ended)."""
+        for who, start, end, conversation_id in self._chats:
+            if who == user and start <= ts < end:
+                return conversation_id
+        return None
 
     def order_ticket(self, ts: dt.datetime) -> int:
         return self._ticket(self._order_base, ts)

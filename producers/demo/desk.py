@@ -61,7 +61,7 @@ def _open_day(day: Day) -> None:
 def _users_and_chats(day: Day) -> None:
     for i, (user, when) in enumerate(((TRADER, "06:31"), (ANALYST, "07:12"), (NEWBIE, "07:46"))):
         start = _command(day, day.at(when), user, "/start")
-        variant = EXPERIMENT[1][(i + day.seed) % 2]
+        variant = day.variants[user] = EXPERIMENT[1][(i + day.seed) % 2]
         day.emit(ExperimentAssigned, day.at(when, 0.4), "telegram", cause=start,
                  experiment_id=EXPERIMENT[0], user_id=user, variant=variant)  # fmt: skip
     for user, when, cmd in (
@@ -82,7 +82,7 @@ def _chat(day: Day, user: int, minute: float, lines: list[tuple[str, str]]) -> N
     start = day.emit(ConversationStarted, day.at(minute), "telegram", conversation_id=conv_id,
                      user_id=user, chat_id=user, title=lines[0][0][:40])  # fmt: skip
     corr = start.id
-    variant = EXPERIMENT[1][(list(USERS).index(user) + day.seed) % 2]
+    variant = day.variants[user]
     t = minute * 60 + 2.0
     for question, answer in lines:
         act = day.emit(UserAction, _sec(day, t), "telegram", correlation_id=corr, user_id=user,
@@ -99,8 +99,9 @@ def _chat(day: Day, user: int, minute: float, lines: list[tuple[str, str]]) -> N
                  completion_tokens=call.completion_tokens, cost_usd=call.cost_usd,
                  latency_ms=call.latency_ms, response_id=call.response_id, chat_id=user)  # fmt: skip
         t += 60 * r.uniform(1.5, 4.0)
-    day.emit(ConversationEnded, _sec(day, t + 1800), "telegram", correlation_id=corr,
-             conversation_id=conv_id, reason="idle timeout (30 min)")  # fmt: skip
+    end = day.emit(ConversationEnded, _sec(day, t + 1800), "telegram", correlation_id=corr,
+                   conversation_id=conv_id, reason="idle timeout (30 min)")  # fmt: skip
+    day.add_conversation(user, start.ts, end.ts, conv_id)
 
 
 def _scanner(day: Day, market: Market) -> None:

@@ -126,8 +126,9 @@ CHATS = [
     ]),
     (TRADER, "20:50", [
         ("How did we do today?",
-         "Eight positions: five winners, two losers and one breakeven. The EURUSD trail and the "
-         "gold target carried the day; the GBPUSD news bracket was cut manually."),
+         "Eight positions: five winners and three losers, one of them the EURUSD short stopped "
+         "at breakeven (it lost only its commission). The EURUSD trail and the gold target "
+         "carried the day; the GBPUSD news bracket was cut manually."),
         ("Good. Anything still open?",
          "No open positions. The EURUSD scalp was closed before the rollover."),
     ]),

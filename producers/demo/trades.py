@@ -29,6 +29,7 @@ from tradejournal.events import (
 
 from .chains import (
     _approve_and_trade,
+    _asked_by,
     _button,
     _command,
     _issue,
@@ -68,13 +69,15 @@ def _analysis_trades(day: Day, market: Market) -> None:
     for key, user, when in (("P2", TRADER, "09:12"), ("P4", ANALYST, "12:58")):
         plan = PLANS[key]
         cmd = _command(day, day.at(when), user, f"/analyze {plan.symbol}")
+        ctx = _asked_by(day, user, cmd.ts)
         if key == "P4":  # the first attempt hits the rate limit, the retry succeeds
             failed = _llm(day, r, day.at(when, 1), "analysis", "gpt-4o", cmd.id, cmd,
-                          status="error", error="429 Too Many Requests: rate limit reached")  # fmt: skip
+                          status="error", error="429 Too Many Requests: rate limit reached",
+                          **ctx)  # fmt: skip
             day.emit(AlertRaised, failed.ts + dt.timedelta(milliseconds=5), "llm", cause=failed,
-                     level="warning", kind="api_errors",
+                     correlation_id=cmd.id, level="warning", kind="api_errors",
                      message="OpenAI returned 429; retrying in 2 s")  # fmt: skip
-        call = _llm(day, r, day.at(when, 6), "analysis", "gpt-4o", cmd.id, cmd)
+        call = _llm(day, r, day.at(when, 6), "analysis", "gpt-4o", cmd.id, cmd, **ctx)
         _timing(day, call.ts + dt.timedelta(milliseconds=40), "analysis",
                 (call.ts - cmd.ts).total_seconds() * 1000 + 40, "telegram", cmd.id)  # fmt: skip
         rec = _issue(day, market, call, key, cmd.id)
@@ -85,23 +88,26 @@ def _rec_failures(day: Day, market: Market) -> None:
     r = day.rng("rec-failures")
     # expired: nobody pressed a button before expires_ts
     cmd = _command(day, day.at("15:33"), NEWBIE, "/analyze GBPUSD")
-    call = _llm(day, r, day.at("15:33", 1), "analysis", "gpt-4o", cmd.id, cmd)
+    call = _llm(day, r, day.at("15:33", 1), "analysis", "gpt-4o", cmd.id, cmd,
+                **_asked_by(day, NEWBIE, cmd.ts))  # fmt: skip
     rec = _issue_levels(day, call, "GBPUSD", "BUY", market.price("GBPUSD", "15:34"), cmd.id,
                         expires_ts=day.at("16:05"))  # fmt: skip
     day.emit(RecommendationExpired, day.at("16:05", 0.3), "telegram", cause=rec,
              correlation_id=cmd.id, recommendation_id=rec.recommendation_id)  # fmt: skip
     # invalid: the model put the stop on the wrong side
     cmd = _command(day, day.at("16:58"), NEWBIE, "/analyze GBPUSD")
-    call = _llm(day, r, day.at("16:58", 1), "analysis", "gpt-4o", cmd.id, cmd)
+    call = _llm(day, r, day.at("16:58", 1), "analysis", "gpt-4o", cmd.id, cmd,
+                **_asked_by(day, NEWBIE, cmd.ts))  # fmt: skip
     p = market.price("GBPUSD", "16:59")
     raw = (f'{{"symbol": "GBPUSD", "direction": "BUY", "entry": {p}, "sl": {p + Decimal("0.0030")},'
            f' "tp": {p + Decimal("0.0060")}, "confidence": 64}}')  # fmt: skip
     day.emit(RecommendationInvalid, call.ts + dt.timedelta(milliseconds=15), "llm", cause=call,
-             correlation_id=cmd.id, model="gpt-4o", raw=raw,
+             correlation_id=cmd.id, model="gpt-4o", raw=raw, conversation_id=call.conversation_id,
              error="sl: must be on the losing side of entry_price for BUY")  # fmt: skip
     # failed: approved, but the broker refuses the order for lack of margin
     cmd = _command(day, day.at("16:40"), TRADER, "/analyze XAUUSD")
-    call = _llm(day, r, day.at("16:40", 1), "analysis", "gpt-4o", cmd.id, cmd)
+    call = _llm(day, r, day.at("16:40", 1), "analysis", "gpt-4o", cmd.id, cmd,
+                **_asked_by(day, TRADER, cmd.ts))  # fmt: skip
     rec = _issue_levels(day, call, "XAUUSD", "BUY", market.price("XAUUSD", "16:41"), cmd.id)
     btn = _button(day, day.at("16:44", 2), TRADER, f"approve:{rec.recommendation_id}", rec)
     ok = day.emit(RecommendationApproved, btn.ts + dt.timedelta(milliseconds=90), "telegram",

@@ -8,12 +8,15 @@
 -- executed event). Link: recommendation.executed (order_ticket/position_id), else the order
 -- placed with this recommendation_id, else a trade carrying it. Result = the position's net P&L
 -- and R (leg 1). Slippage: fill vs recommended entry, signed so positive = worse for the trader.
--- cost_usd: llm.called costs of its conversation, else that conversation's message costs.
+-- cost_usd: the LLM cost behind it: the llm.called that produced it (its causation_id) plus the
+-- earlier calls of the same request (llm.called with that call's causation_id, e.g. a retry after
+-- a rate limit); without such a link, the llm.called costs of its conversation, else that
+-- conversation's message costs.
 CREATE OR REPLACE TABLE recommendations AS
 WITH issued AS (
     SELECT recommendation_id, seq, ts, account, symbol, direction, entry_price, sl, tp, confidence,
         reasoning, timeframe, regime, model, prompt_variant, conversation_id, signal_id,
-        generation_ms, expires_ts
+        generation_ms, expires_ts, causation_id
     FROM (
         SELECT *, row_number() OVER (PARTITION BY recommendation_id ORDER BY seq) AS rn
         FROM events WHERE type = 'recommendation.issued'
@@ -47,6 +50,24 @@ conv_cost AS (
     FROM events WHERE type IN ('llm.called', 'conversation.message') AND conversation_id IS NOT NULL
     GROUP BY conversation_id
 ),
+calls AS (
+    SELECT seq, ts, id, causation_id, cost_usd FROM events WHERE type = 'llm.called'
+),
+producer_call AS (
+    SELECT i.recommendation_id, c.seq, c.causation_id, c.cost_usd
+    FROM issued i JOIN calls c ON c.id = i.causation_id
+),
+call_cost AS (
+    -- the producing call, and the calls of the same request (same cause) before it
+    SELECT recommendation_id, sum(cost_usd) AS cost
+    FROM (
+        SELECT recommendation_id, seq, cost_usd FROM producer_call
+        UNION
+        SELECT p.recommendation_id, c.seq, c.cost_usd
+        FROM producer_call p JOIN calls c ON c.causation_id = p.causation_id AND c.seq < p.seq
+    )
+    GROUP BY recommendation_id
+),
 linked AS (
     SELECT i.*, l.approved_ts, l.dismissed_ts, l.expired_ts, l.executed_ts, l.failed_ts,
         l.failure_error, coalesce(l.status, 'issued') AS status,
@@ -55,11 +76,13 @@ linked AS (
                  (SELECT min(t.position_id) FROM trades t WHERE t.recommendation_id = i.recommendation_id))
             AS linked_position_id,
         coalesce(i.account, o.account) AS linked_account,
-        coalesce(c.llm_cost, c.msg_cost) AS cost_usd
+        CASE WHEN cc.recommendation_id IS NOT NULL THEN cc.cost
+             ELSE coalesce(c.llm_cost, c.msg_cost) END AS cost_usd
     FROM issued i
     LEFT JOIN life l USING (recommendation_id)
     LEFT JOIN ord o USING (recommendation_id)
     LEFT JOIN conv_cost c USING (conversation_id)
+    LEFT JOIN call_cost cc USING (recommendation_id)
 )
 SELECT
     k.recommendation_id, k.seq, k.ts, k.linked_account AS account, k.symbol, k.direction,
@@ -91,4 +114,4 @@ COMMENT ON COLUMN recommendations.status IS 'latest of approved/dismissed/expire
 COMMENT ON COLUMN recommendations.executed IS 'approved (or executed event) and filled by a deal';
 COMMENT ON COLUMN recommendations.entry_slippage IS '(fill VWAP - recommended entry) * direction sign: positive = worse';
 COMMENT ON COLUMN recommendations.confidence_bucket IS 'calibration bucket: 0-49, 50-69, 70-84, 85-100';
-COMMENT ON COLUMN recommendations.cost_usd IS 'LLM cost of its conversation (llm.called, else message costs)';
+COMMENT ON COLUMN recommendations.cost_usd IS 'LLM cost behind it: the producing llm.called and earlier calls of the same request; else its conversation''s llm.called, else message costs';

@@ -15,8 +15,12 @@
 -- with R, sqn_warning when N < 30, sqn100 uses sqrt(min(N, 100)); with fewer than 2 R values the
 -- money-based fallback is used and sqn_basis = 'money'.
 -- Drawdown: on cumulative realised net P&L by close time, starting from start_balance = the
--- account balance (balance changes + deal results of the selected accounts) before the first
--- trade of the selection (or `since`); max money drop from a running peak and its % of that peak
+-- balance of the selected accounts before the first trade of the selection (or `since`): per
+-- account, the `balance` reported by the last balance operation before it (the balance after
+-- that operation), plus the amounts of later balance operations without one and the results of
+-- the deals after it, in (ts, deal_ticket, seq) order; with no reported balance, the running sum
+-- of every balance operation's amount and deal result. Each group of a breakdown starts from
+-- the selection's start_balance. Max money drop from a running peak and its % of that peak
 -- (NULL % when the start balance or peak <= 0); peak/trough times (NULL without a drawdown);
 -- current drawdown. The equity-curve drawdown from account.snapshot is equity_drawdown(); the
 -- Python stats() prefers it when present.
@@ -56,15 +60,35 @@ WITH f AS (
 cut AS (
     SELECT coalesce(CAST(since AS TIMESTAMPTZ), min(open_ts)) AS cutoff FROM f
 ),
+flow AS (
+    -- what moved the selected accounts' balances before the cutoff, in MT5's deal order
+    SELECT e.account, e.ts, e.deal_ticket, e.seq, e.amount AS delta, e.balance AS anchor
+    FROM events e, cut
+    WHERE e.type = 'account.balance_changed' AND e.ts < cut.cutoff
+      AND EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM e.account)
+    UNION ALL
+    SELECT d.account, d.ts, d.deal_ticket, d.seq, d.net, NULL
+    FROM deals d, cut
+    WHERE d.ts < cut.cutoff
+      AND EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM d.account)
+),
+flow_seg AS (
+    -- segment k starts at the k-th balance operation that reports the balance after it
+    SELECT *, count(anchor) OVER (PARTITION BY account ORDER BY ts, deal_ticket NULLS FIRST, seq
+                                  ROWS UNBOUNDED PRECEDING) AS segment
+    FROM flow
+),
+acct_balance AS (
+    SELECT account,
+        arg_max(seg_balance, segment) AS balance
+    FROM (SELECT account, segment,
+                 coalesce(max(anchor), 0) + coalesce(sum(delta) FILTER (WHERE anchor IS NULL), 0)
+                     AS seg_balance
+          FROM flow_seg GROUP BY account, segment)
+    GROUP BY account
+),
 sb AS (
-    SELECT
-        coalesce((SELECT sum(e.amount) FROM events e, cut
-                  WHERE e.type = 'account.balance_changed' AND e.ts < cut.cutoff
-                    AND EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM e.account)), 0)
-      + coalesce((SELECT sum(d.net) FROM deals d, cut
-                  WHERE d.ts < cut.cutoff
-                    AND EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM d.account)), 0)
-        AS start_balance
+    SELECT coalesce((SELECT sum(balance) FROM acct_balance), 0) AS start_balance
 ),
 o AS (
     SELECT f.*, sb.start_balance,
@@ -161,8 +185,8 @@ SELECT
     a.avg_trail_count, a.avg_r_given_back, a.avg_time_to_breakeven_s,
     a.first_open_ts, a.last_close_ts, a.sort_key
 FROM agg a
-JOIN dd d USING (grp)
-JOIN streaks s USING (grp)
+JOIN dd d ON d.grp IS NOT DISTINCT FROM a.grp
+JOIN streaks s ON s.grp IS NOT DISTINCT FROM a.grp
 ORDER BY a.sort_key NULLS LAST, a.grp NULLS LAST;
 
 CREATE OR REPLACE MACRO equity_drawdown(acct := NULL, since := NULL, until := NULL) AS TABLE
@@ -186,7 +210,7 @@ SELECT account, count(*) AS snapshots,
     CAST(arg_max(peak - equity, k) AS DECIMAL(38, 10)) AS current_drawdown
 FROM c GROUP BY account ORDER BY account;
 
-CREATE OR REPLACE MACRO equity_ratios(acct := NULL, periods := 365) AS TABLE
+CREATE OR REPLACE MACRO equity_ratios(acct := NULL, periods := 365, since := NULL, until := NULL) AS TABLE
 SELECT account, count(daily_return) AS days,
     avg(daily_return) AS mean_daily_return, stddev_samp(daily_return) AS stdev_daily_return,
     avg(daily_return) / nullif(stddev_samp(daily_return), 0) * sqrt(periods) AS sharpe,
@@ -194,6 +218,8 @@ SELECT account, count(daily_return) AS days,
         * sqrt(periods) AS sortino
 FROM daily_equity
 WHERE (acct IS NULL OR account = acct)
+  AND (since IS NULL OR day >= CAST(timezone('UTC', CAST(since AS TIMESTAMPTZ)) AS DATE))
+  AND (until IS NULL OR day < CAST(timezone('UTC', CAST(until AS TIMESTAMPTZ)) AS DATE))
 GROUP BY account ORDER BY account;
 
 CREATE OR REPLACE VIEW stats_overall AS SELECT * FROM trade_stats();
@@ -226,4 +252,4 @@ COMMENT ON VIEW stats_by_account IS 'trade_stats by account';
 COMMENT ON MACRO TABLE trade_facts IS 'trade_facts(tol, tz, since, until, acct): closed trades with outcome W/L/B, weekday, hour, session, month.';
 COMMENT ON MACRO TABLE trade_stats IS 'trade_stats(dim, tol, tz, since, until, acct): journal statistics per group of dim (NULL: overall); see 200_stats.sql for definitions.';
 COMMENT ON MACRO TABLE equity_drawdown IS 'equity_drawdown(acct, since, until): max drawdown of the account.snapshot equity curve per account.';
-COMMENT ON MACRO TABLE equity_ratios IS 'equity_ratios(acct, periods := 365): Sharpe and Sortino of daily equity returns per account.';
+COMMENT ON MACRO TABLE equity_ratios IS 'equity_ratios(acct, periods := 365, since, until): Sharpe and Sortino of daily equity returns per account (UTC days from since''s to before until''s).';

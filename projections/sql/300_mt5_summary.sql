@@ -3,7 +3,7 @@
 -- (one row, or none when the account has no deal), mt5_summary_by_account (one row per account).
 -- inputs:  deals, events[account.balance_changed]
 -- outputs: mt5_summary_grouped (macro), mt5_summary_for (macro), mt5_summary,
---          mt5_summary_by_account
+--          mt5_summary_by_account, mt5_balance_check
 --
 -- A trade is a closing deal (entry out, inout, out_by); its result = profit + commission + swap +
 -- fee of that deal. Total net profit = that sum over every buy/sell deal. Gross profit = sum of
@@ -14,18 +14,23 @@
 -- report), but the mean of the losing results when every deal of the group was imported from a
 -- Strategy Tester report (producer import:mt5-tester), as the tester prints it.
 -- Balance = running sum of balance operations and deal results in (ts, deal_ticket, seq) order,
--- from the first balance operation (the deposit): absolute = max(deposit - lowest balance, 0);
+-- from the first balance operation (the deposit), which counts with the balance it reports (the
+-- balance after it: the account may already have held money; MT5's own reports have balance =
+-- amount there), else its amount; pooled, each account's curve starts at its own first balance
+-- operation. mt5_balance_check compares this running balance with the balance each deal
+-- reports (deal.filled balance, when present). Absolute = max(deposit - lowest balance, 0);
 -- maximal = largest drop from a running peak (+ its % of that peak); relative = largest % drop
 -- (+ its money); ties -> earliest. NULL without a balance operation. No loss -> profit factor
 -- NULL (MT5 prints no finite value). Percentages and ratios are DECIMAL(38,10), unrounded.
 CREATE OR REPLACE MACRO mt5_summary_grouped(pooled := false) AS TABLE
 WITH td AS (
-    SELECT CASE WHEN pooled THEN '*' ELSE account END AS k, ts, deal_ticket, seq, side, entry, net,
-        producer
+    SELECT CASE WHEN pooled THEN '*' ELSE account END AS k, account, ts, deal_ticket, seq, side,
+        entry, net, producer
     FROM deals
 ),
 bal AS (
-    SELECT CASE WHEN pooled THEN '*' ELSE account END AS k, ts, deal_ticket, seq, amount
+    SELECT CASE WHEN pooled THEN '*' ELSE account END AS k, account, ts, deal_ticket, seq, amount,
+        balance
     FROM events WHERE type = 'account.balance_changed'
 ),
 closing AS (
@@ -72,21 +77,32 @@ run_stats AS (
     FROM runs GROUP BY k
 ),
 flow AS (
-    SELECT k, ts, deal_ticket, seq, amount AS delta, true AS is_balance FROM bal
+    SELECT k, account, ts, deal_ticket, seq, amount AS delta, balance AS reported, true AS is_balance
+    FROM bal
     UNION ALL
-    SELECT k, ts, deal_ticket, seq, net, false FROM td
+    SELECT k, account, ts, deal_ticket, seq, net, NULL, false FROM td
 ),
 flow_n AS (
     SELECT *, row_number() OVER (PARTITION BY k ORDER BY ts, deal_ticket NULLS FIRST, seq) AS n
     FROM flow
 ),
+first_op AS (
+    -- per account: its first balance operation starts its curve at the balance it reports
+    -- (the balance after it: the account may have held money before), else at its amount
+    SELECT k, account, arg_min(n, n) AS n0, arg_min(coalesce(reported, delta), n) AS opening
+    FROM flow_n WHERE is_balance GROUP BY k, account
+),
 deposit AS (
-    SELECT k, min(n) AS n0, arg_min(delta, n) AS deposit FROM flow_n WHERE is_balance GROUP BY k
+    SELECT k, min(n0) AS n0, arg_min(opening, n0) AS deposit FROM first_op GROUP BY k
 ),
 curve AS (
     SELECT f.k, f.n, d.deposit,
-        sum(f.delta) OVER (PARTITION BY f.k ORDER BY f.n ROWS UNBOUNDED PRECEDING) AS balance
-    FROM flow_n f JOIN deposit d ON d.k IS NOT DISTINCT FROM f.k AND f.n >= d.n0
+        sum(CASE WHEN o.n0 = f.n THEN o.opening ELSE f.delta END)
+            OVER (PARTITION BY f.k ORDER BY f.n ROWS UNBOUNDED PRECEDING) AS balance
+    FROM flow_n f
+    JOIN deposit d ON d.k IS NOT DISTINCT FROM f.k AND f.n >= d.n0
+    LEFT JOIN first_op o ON o.k IS NOT DISTINCT FROM f.k AND o.account IS NOT DISTINCT FROM f.account
+    WHERE o.n0 IS NULL OR f.n >= o.n0
 ),
 curve2 AS (
     SELECT *, max(balance) OVER (PARTITION BY k ORDER BY n ROWS UNBOUNDED PRECEDING) AS peak FROM curve
@@ -153,7 +169,39 @@ SELECT * EXCLUDE (account) FROM mt5_summary_grouped(pooled := true);
 CREATE OR REPLACE VIEW mt5_summary_by_account AS
 SELECT * FROM mt5_summary_grouped(pooled := false) ORDER BY account;
 
+CREATE OR REPLACE VIEW mt5_balance_check AS
+WITH flow AS (
+    SELECT account, ts, deal_ticket, seq, 'balance' AS kind, amount AS delta, balance AS reported,
+        true AS is_balance
+    FROM events WHERE type = 'account.balance_changed'
+    UNION ALL
+    SELECT account, ts, deal_ticket, seq, 'deal', net, balance, false FROM deals
+),
+flow_n AS (
+    SELECT *, row_number() OVER (PARTITION BY account ORDER BY ts, deal_ticket NULLS FIRST, seq) AS n
+    FROM flow
+),
+first_op AS (
+    SELECT account, min(n) AS n0, arg_min(coalesce(reported, delta), n) AS opening
+    FROM flow_n WHERE is_balance GROUP BY account
+),
+curve AS (
+    SELECT f.*,
+        sum(CASE WHEN f.n = o.n0 THEN o.opening ELSE f.delta END)
+            OVER (PARTITION BY f.account ORDER BY f.n ROWS UNBOUNDED PRECEDING) AS computed
+    FROM flow_n f JOIN first_op o ON o.account IS NOT DISTINCT FROM f.account AND f.n >= o.n0
+)
+SELECT account, seq, ts, deal_ticket, kind,
+    CAST(computed AS DECIMAL(38, 10)) AS computed_balance,
+    CAST(reported AS DECIMAL(38, 10)) AS reported_balance,
+    CAST(reported - computed AS DECIMAL(38, 10)) AS difference,
+    reported = computed AS matches
+FROM curve
+WHERE reported IS NOT NULL
+ORDER BY account, n;
+
 COMMENT ON VIEW mt5_summary IS 'MetaTrader 5 report summary over all accounts pooled (use mt5_summary_for(account) or mt5_summary_by_account per account).';
 COMMENT ON VIEW mt5_summary_by_account IS 'MetaTrader 5 report summary, one row per account.';
 COMMENT ON MACRO TABLE mt5_summary_grouped IS 'mt5_summary_grouped(pooled): the MT5 summary per account (or all pooled, account = *).';
 COMMENT ON MACRO TABLE mt5_summary_for IS 'mt5_summary_for(account): the MetaTrader 5 report summary of one account (one row).';
+COMMENT ON VIEW mt5_balance_check IS 'Cross-check of the MT5 balance curve: the running balance (from each account''s first balance operation) vs the balance each deal and balance operation reports, where it does.';

@@ -4,10 +4,15 @@
 -- Collected: the signal (detected, notified), the recommendation's life cycle and its
 -- conversation (started, messages, ended), every order of the position and the orders of its
 -- OCO groups (placed, modified, cancelled, rejected), the OCO events, the deals, stop moves,
--- excursions, annotations and alerts of the position; then one 'trade.result' row per leg
--- (net P&L and R). Ordered by (ts, seq); result rows come last at their close time.
+-- excursions, annotations and alerts of the position; then, through the envelope links, what
+-- carries none of those ids: every event these were caused by (causation_id, followed back to
+-- the root: the user's command or button, the LLM call behind the recommendation), the LLM
+-- calls and user actions of the same chains (correlation_id of those events, or whose id is
+-- one: e.g. a call retried after a rate limit), and the alerts caused by any event of the
+-- story. Then one 'trade.result' row per leg (net P&L and R). Ordered by (ts, seq); result rows
+-- come last at their close time.
 CREATE OR REPLACE MACRO trade_story(pid, acct := NULL) AS TABLE
-WITH t AS (
+WITH RECURSIVE t AS (
     SELECT * FROM trades WHERE position_id = pid AND (acct IS NULL OR account = acct)
 ),
 rec AS (
@@ -38,7 +43,7 @@ tickets AS (
     SELECT unnest([e.leg_a_ticket, e.leg_b_ticket]) FROM events e
     WHERE e.type = 'oco.created' AND e.oco_group_id IN (SELECT oco_group_id FROM groups)
 ),
-ev AS (
+core AS (
     SELECT e.* FROM events e
     WHERE (e.position_id = pid AND (acct IS NULL OR e.account = acct)
            AND e.type IN ('deal.filled', 'position.stop_moved', 'position.excursion',
@@ -48,8 +53,39 @@ ev AS (
        OR (e.type LIKE 'oco.%' AND e.oco_group_id IN (SELECT oco_group_id FROM groups))
        OR (e.type LIKE 'recommendation.%' AND e.recommendation_id IN (SELECT recommendation_id FROM t))
        OR (e.type LIKE 'signal.%' AND e.signal_id IN (SELECT signal_id FROM t))
-       OR (e.type LIKE 'conversation.%'
-           AND e.conversation_id IN (SELECT conversation_id FROM rec WHERE conversation_id IS NOT NULL))
+),
+conv AS (
+    SELECT e.* FROM events e
+    WHERE e.type LIKE 'conversation.%'
+      AND e.conversation_id IN (SELECT conversation_id FROM rec WHERE conversation_id IS NOT NULL)
+),
+causes AS (
+    -- the causation chains of the trade's events, back to their roots
+    SELECT causation_id AS id FROM core WHERE causation_id IS NOT NULL
+    UNION
+    SELECT e.causation_id FROM events e JOIN causes c ON e.id = c.id WHERE e.causation_id IS NOT NULL
+),
+chains AS (
+    SELECT correlation_id AS id FROM core WHERE correlation_id IS NOT NULL
+),
+linked AS (
+    SELECT e.* FROM events e
+    WHERE e.id IN (SELECT id FROM causes)
+       OR (e.type IN ('llm.called', 'user.action')
+           AND (e.correlation_id IN (SELECT id FROM chains) OR e.id IN (SELECT id FROM chains)))
+),
+story AS (
+    SELECT * FROM core
+    UNION
+    SELECT * FROM conv
+    UNION
+    SELECT * FROM linked
+),
+ev AS (
+    SELECT * FROM story
+    UNION
+    SELECT e.* FROM events e
+    WHERE e.type = 'alert.raised' AND e.causation_id IN (SELECT id FROM story)
 )
 SELECT seq, ts, type,
     CASE
@@ -84,6 +120,12 @@ SELECT seq, ts, type,
         WHEN type = 'trade.annotated' THEN 'annotated' || coalesce(' strategy=' || strategy, '')
             || coalesce(' regime=' || regime, '') || coalesce(' ' || note, '')
         WHEN type = 'alert.raised' THEN level || ' alert ' || kind || coalesce(': ' || nullif(message, ''), '')
+        WHEN type = 'user.action' THEN coalesce(username, 'user ' || user_id) || ' ' || kind || ': ' || data
+        WHEN type = 'llm.called' THEN 'LLM ' || purpose || ' call to ' || model || ': ' || status
+            || CASE WHEN status = 'error' THEN coalesce(' (' || error || ')', '')
+                    ELSE coalesce(', ' || prompt_tokens || ' + ' || completion_tokens || ' tokens', '')
+                         || coalesce(', ' || CAST(cost_usd AS DOUBLE) || ' USD', '') END
+            || coalesce(', ' || round(latency_ms / 1000, 1) || ' s', '')
         ELSE type
     END AS summary,
     account, symbol, side, entry, volume, price, sl, tp, old_sl, new_sl,

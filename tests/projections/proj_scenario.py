@@ -29,6 +29,8 @@ import datetime as dt
 from decimal import Decimal as D
 from typing import Any
 
+import msgspec
+
 from tradejournal.events import (
     AccountBalanceChanged,
     AccountSnapshot,
@@ -400,4 +402,57 @@ def two_accounts() -> list[Event]:
             free_margin=D("2032.84"),
             currency="USD",
         ),
+    ]
+
+
+C = "3003"
+
+
+def carried_balance() -> list[Event]:
+    """Account 3003: the journal starts after the account already held 10 000.
+
+    t0  deposit 2 000, the broker reports balance 12 000 after it
+    1h  T31 buy 1.0 EURUSD @1.1 (comm -5)       2h  out @1.097 profit -300 comm -5 -> net -310
+    3h  T32 buy 0.5 @1.1                        4h  out @1.104 profit 200           -> net +200
+    5h  withdrawal -500 (no balance reported)
+    6h  T33 sell 0.2 @1.1                       7h  out @1.105 profit -100          -> net -100
+    8h  T34 buy 0.1 GBPUSD @1.2                 9h  out @1.203 profit 30            -> net +30
+    Every deal reports the balance after it: 11 995, 11 690, 11 690, 11 890, 11 390, 11 290,
+    11 290, 11 320.
+    """
+    kw = {"account": C}
+
+    def d(ticket: int, pos: int, side: str, entry: str, vol: str, price: str, h: float,
+          balance: str, **extra: Any) -> DealFilled:  # fmt: skip
+        ev = deal(ticket, pos, side, entry, vol, price, h, **kw, **extra)
+        return msgspec.structs.replace(ev, balance=D(balance))
+
+    return [
+        AccountBalanceChanged(
+            id=f"mt5:{C}:deal:1",
+            ts=at(0),
+            producer="mt5",
+            account=C,
+            deal_ticket=1,
+            kind="deposit",
+            amount=D("2000"),
+            balance=D("12000"),
+        ),  # fmt: skip
+        d(3001, 31, "buy", "in", "1.0", "1.1", 1, "11995", comm="-5"),
+        d(3002, 31, "sell", "out", "1.0", "1.097", 2, "11690", profit="-300", comm="-5"),
+        d(3003, 32, "buy", "in", "0.5", "1.1", 3, "11690"),
+        d(3004, 32, "sell", "out", "0.5", "1.104", 4, "11890", profit="200"),
+        AccountBalanceChanged(
+            id=f"mt5:{C}:deal:2",
+            ts=at(5),
+            producer="mt5",
+            account=C,
+            deal_ticket=2,
+            kind="withdrawal",
+            amount=D("-500"),
+        ),  # fmt: skip
+        d(3005, 33, "sell", "in", "0.2", "1.1", 6, "11390"),
+        d(3006, 33, "buy", "out", "0.2", "1.105", 7, "11290", profit="-100"),
+        d(3007, 34, "buy", "in", "0.1", "1.2", 8, "11290", symbol="GBPUSD"),
+        d(3008, 34, "sell", "out", "0.1", "1.203", 9, "11320", symbol="GBPUSD", profit="30"),
     ]

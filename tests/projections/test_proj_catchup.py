@@ -228,3 +228,43 @@ def test_unreadable_database_is_rebuilt(journal_dir: Path) -> None:
     (journal_dir / "projections.duckdb").write_bytes(b"not a duckdb file" * 100)
     assert len(P.trades(journal_dir)) == 1  # connect_readonly rebuilt it (one open trade)
     assert P.catch_up(journal_dir).events_loaded == 0
+
+
+def test_load_progress_counts_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradejournal.projections import loader
+    from tradejournal.projections.runner import sql_files
+
+    events = two_accounts()
+    jd = tmp_path / "j"
+    for i in range(0, 40, 4):  # a segment rolls between appends: many segments
+        write(jd, events[i : i + 4], max_segment_bytes=3000)
+    assert len(list((jd / "segments").glob("*.jsonl"))) > 5
+    monkeypatch.setattr(loader, "BATCH_BYTES", 2000)  # one or two segments per read_json
+    calls: list[tuple[str, int, int]] = []
+    assert P.rebuild(jd, progress=lambda *a: calls.append(a)).events_loaded == 40
+    load = [(done, total) for stage, done, total in calls if stage == "load"]
+    assert load[0] == (0, 40) and load[-1] == (40, 40) and len(load) > 3
+    assert [d for d, _ in load] == sorted(d for d, _ in load) and {t for _, t in load} == {40}
+    sql = [(done, total) for stage, done, total in calls if stage == "sql"]
+    assert sql[-1][0] == sql[-1][1] == len(sql_files())
+    quiet = hash_tables(jd / "projections.duckdb")
+    P.rebuild(jd)  # without a callback: one read_json call, the same tables
+    assert hash_tables(jd / "projections.duckdb") == quiet
+
+    write(jd, events[40:], max_segment_bytes=3000)
+    calls.clear()
+    assert P.catch_up(jd, progress=lambda *a: calls.append(a)).events_loaded == len(events) - 40
+    load = [(done, total) for stage, done, total in calls if stage == "load"]
+    new = len(events) - 40
+    assert load[0] == (0, new) and load[-1] == (new, new)
+
+
+def test_batches_never_end_with_a_small_one() -> None:
+    from tradejournal.projections.loader import BATCH_BYTES, _batches
+
+    big, small = BATCH_BYTES, BATCH_BYTES // 4
+    assert _batches([]) == []
+    assert _batches([("a", small)]) == [["a"]]
+    assert _batches([("a", big), ("b", big), ("c", small)]) == [["a"], ["b", "c"]]
+    assert _batches([("a", small)] * 4 + [("b", small)]) == [["a"] * 4 + ["b"]]
+    assert _batches([("a", small)] * 8 + [("b", big)]) == [["a"] * 4, ["a"] * 4, ["b"]]

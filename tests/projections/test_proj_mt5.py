@@ -46,6 +46,11 @@ def test_real_reports(tmp_path: Path, path: Path) -> None:
     for key in P.MT5_SUMMARY_COLUMNS:
         if key in expected:
             assert got[key] == pytest.approx(expected[key], abs=D("1e-8")), key
+    # the cross-check: our running balance equals the balance column of every row
+    _, rows = P.query(
+        jd, "SELECT count(*), count(*) FILTER (WHERE NOT matches) FROM mt5_balance_check"
+    )
+    assert rows[0][0] > 0 and rows[0][1] == 0
 
 
 def _deals(producer: str) -> list:

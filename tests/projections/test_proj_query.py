@@ -48,6 +48,46 @@ def test_query_refuses_statements_that_modify(scenario_dir: Path, sql: str) -> N
         P.query(scenario_dir, sql)
 
 
+@pytest.mark.parametrize(
+    ("sql", "error"),
+    [
+        ("SELECT * FROM read_csv('/etc/passwd')", "disabled"),
+        ("SELECT * FROM read_text('/etc/passwd')", "disabled"),
+        ("SELECT * FROM glob('/etc/*')", "disabled"),
+        ("SELECT * FROM read_json('segments/*.jsonl')", "disabled"),
+        ("SELECT * FROM read_parquet('https://example.com/x.parquet')", "disabled"),
+        ("EXPLAIN ANALYZE SELECT * FROM read_csv('/etc/passwd')", "disabled"),
+        ("SELECT * FROM '/etc/passwd'", "Table with name /etc/passwd does not exist"),
+    ],
+)
+def test_query_cannot_reach_files_or_network(scenario_dir: Path, sql: str, error: str) -> None:
+    with pytest.raises(P.ProjectionError, match=error) as info:
+        P.query(scenario_dir, sql)
+    assert "root:" not in str(info.value)
+    if error == "disabled":
+        assert str(info.value).startswith("query reads only the projections: file, network")
+
+
+def test_query_still_catches_up_after_refusing_a_file(tmp_path: Path) -> None:
+    from proj_helpers import write
+    from proj_scenario import two_accounts
+
+    events = two_accounts()
+    jd = tmp_path / "j"
+    write(jd, events[:10])
+    with pytest.raises(P.ProjectionError, match="disabled"):
+        P.query(jd, f"SELECT * FROM read_json('{jd}/segments/*.jsonl')")
+    write(jd, events[10:])  # the builder still reads the segments with read_json
+    assert P.query(jd, "SELECT count(*) FROM events")[1] == [(len(events),)]
+    con = P.connect_readonly(jd)  # other readers keep DuckDB's defaults
+    try:
+        assert con.execute("SELECT current_setting('enable_external_access')").fetchall() == [
+            (True,)
+        ]
+    finally:
+        con.close()
+
+
 def test_query_refuses_several_statements(scenario_dir: Path) -> None:
     with pytest.raises(P.ProjectionError, match="exactly one statement"):
         P.query(scenario_dir, "SELECT 1; DROP TABLE trades")
