@@ -103,17 +103,18 @@ def _shadow(cls: type[Event]) -> type[msgspec.Struct]:
     )
 
 
-_CHECK_DECODER: Final = msgspec.json.Decoder(
-    Union[tuple(_shadow(c) for c in EVENT_TYPES.values())]  # type: ignore[misc]  # noqa: UP007
-)
+_SHADOWS: Final = Union[tuple(_shadow(c) for c in EVENT_TYPES.values())]  # type: ignore[misc]  # noqa: UP007
+_CHECK_DECODER: Final = msgspec.json.Decoder(_SHADOWS)
+_CHECK_MANY_DECODER: Final = msgspec.json.Decoder(list[_SHADOWS])  # type: ignore[valid-type]
 
 
 class InvalidEventError(ValueError):
     """An event failed validation; ``field`` names the offending field ('' if none)."""
 
-    def __init__(self, field: str, reason: str) -> None:
+    def __init__(self, field: str, reason: str, index: int | None = None) -> None:
         self.field = field
         self.reason = reason
+        self.index = index  # position in a batch, when one was checked
         super().__init__(f"{field}: {reason}" if field else reason)
 
 
@@ -178,6 +179,16 @@ def check_encoded(data: bytes) -> None:
         raise InvalidEventError("", f"not valid JSON: {exc}") from exc
 
 
+def check_encoded_many(bodies: list[bytes]) -> None:
+    """Check many encoded events in one decoder call; the error's ``index`` names the culprit."""
+    try:
+        _CHECK_MANY_DECODER.decode(b"[%s]" % b",".join(bodies))
+    except msgspec.ValidationError as exc:
+        raise _invalid(exc) from exc
+    except msgspec.DecodeError as exc:
+        raise InvalidEventError("", f"not valid JSON: {exc}") from exc
+
+
 def event_from_dict(d: dict[str, Any]) -> Event:
     """Build and validate an event from a plain dict (JSON types), upcasting old versions."""
     try:
@@ -226,13 +237,17 @@ def _invalid(exc: msgspec.ValidationError) -> InvalidEventError:
     assert m is not None  # the pattern matches any string
     path = (m.group("path") or "").lstrip(".")
     reason = m.group("reason")
+    index = None
+    if batch := _BATCH_PATH.match(path):  # "[3].volume" from check_encoded_many
+        index, path = int(batch.group(1)), batch.group(2)
     if not path and ": " in reason and reason.split(": ", 1)[0].isidentifier():
         path, reason = reason.split(": ", 1)  # raised by Event.__post_init__ as "field: reason"
     if not path and (named := _NAMED_FIELD.match(reason)):
         path = named.group(1)  # "Object contains unknown field `x`" / "missing required field"
-    return InvalidEventError(path, reason)
+    return InvalidEventError(path, reason, index)
 
 
+_BATCH_PATH = re.compile(r"^\[(\d+)\]\.?(.*)$", re.S)
 _CLASSES: Final = frozenset(EVENT_TYPES.values())
 
 __all__ = [
@@ -240,6 +255,7 @@ __all__ = [
     "DECODER",
     "ENCODER",
     "check_encoded",
+    "check_encoded_many",
     "EVENT_TYPES",
     "AccessDenied",
     "AccountBalanceChanged",

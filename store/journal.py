@@ -21,7 +21,7 @@ from typing import Literal
 
 import msgspec
 
-from tradejournal.events import ENCODER, Event, InvalidEventError, check_encoded
+from tradejournal.events import ENCODER, Event, InvalidEventError, check_encoded_many
 
 from .errors import CorruptionError, JournalExistsError, StoreClosedError, WriteFailedError
 from .framing import frame
@@ -233,23 +233,24 @@ class Journal(Recovering):
         stamp_field = b'"recorded_ts":' + ENCODER.encode(now)
         stamp = stamp_field[15:-1].decode()
         seqs: list[int] = []
-        lines: list[bytes] = []
+        bodies: list[bytes] = []
+        positions: list[int] = []  # index in the batch of each new event (for error messages)
         pairs: list[tuple[str, int]] = []
         next_seq = self._cursor.last_seq + 1
         for i, event in enumerate(batch):
             if event.id in known:
                 seqs.append(known[event.id])
                 continue
-            body = _stamp(event, next_seq, now, stamp_field)
-            _validate(body, i, len(batch))
-            lines.append(frame(body))
+            bodies.append(_stamp(event, next_seq, now, stamp_field))
+            positions.append(i)
             pairs.append((event.id, next_seq))
             known[event.id] = next_seq
             seqs.append(next_seq)
             next_seq += 1
-        if not lines:
+        if not bodies:
             return seqs, self._gen
-        blob = b"".join(lines)
+        _validate(bodies, positions, len(batch))
+        blob = b"".join([frame(body) for body in bodies])
         if self._must_roll(len(blob), now):
             self._roll()
         self._write(blob)
@@ -389,10 +390,11 @@ def _init_or_wait(root: Path, timeout: float = 5.0) -> None:
             time.sleep(0.005)  # its marker (journal.json) is written last
 
 
-def _validate(body: bytes, i: int, n: int) -> None:
+def _validate(bodies: list[bytes], positions: list[int], n: int) -> None:
     try:
-        check_encoded(body)
+        check_encoded_many(bodies)
     except InvalidEventError as exc:
         if n == 1:
-            raise
+            raise InvalidEventError(exc.field, exc.reason) from exc
+        i = positions[exc.index] if exc.index is not None else 0
         raise InvalidEventError(exc.field, f"{exc.reason} (event {i + 1} of {n})") from exc

@@ -689,3 +689,18 @@ def test_factories_build_valid_round_tripping_events() -> None:
     assert all(isinstance(e.ts, dt.datetime) and e.ts.tzinfo is UTC for e in built)
     assert isinstance(built[0], DealFilled)
     assert built[0].id == "mt5:deal:1001"
+
+
+def test_check_encoded_many_names_the_event_and_the_field() -> None:
+    from tradejournal.events import check_encoded_many, encode_event
+
+    good = encode_event(make_deal())
+    bad = good.replace(b'"side":"buy"', b'"side":"long"')
+    check_encoded_many([good, good])
+    with pytest.raises(InvalidEventError) as info:
+        check_encoded_many([good, good, bad])
+    assert (info.value.index, info.value.field) == (2, "side")
+    missing = good.replace(b'"deal_ticket":1001,', b"")
+    with pytest.raises(InvalidEventError) as info:
+        check_encoded_many([missing])
+    assert (info.value.index, info.value.field) == (0, "deal_ticket")
