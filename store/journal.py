@@ -385,6 +385,8 @@ def _init_or_wait(root: Path, timeout: float = 5.0) -> None:
     try:
         init_journal(root)
     except FileExistsError:  # JournalExistsError, or segment 1 created by a racing process
+        if not Layout(root).segments.exists():
+            raise  # a non-empty directory that is not (becoming) a journal
         deadline = time.monotonic() + timeout
         while not Layout(root).exists() and time.monotonic() < deadline:
             time.sleep(0.005)  # its marker (journal.json) is written last

@@ -609,3 +609,10 @@ def test_ids_a_writer_has_not_indexed_yet_are_still_deduplicated_by_another(
     with Journal.open(root) as c:
         assert c.append(metric(8)) == 8
     assert verify(root).ok
+
+
+def test_create_refuses_a_non_empty_directory_that_is_not_a_journal(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(JournalExistsError, match="not empty"):
+        Journal.open(tmp_path, create=True)
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt"]
