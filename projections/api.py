@@ -157,12 +157,15 @@ def stats(
     params = [by, Decimal(str(tol)), tz, _ts(since), _ts(until), account]
     con = connect_readonly(journal_dir)
     try:
-        rows = _run(
-            con,
-            "SELECT * EXCLUDE (sort_key) FROM trade_stats(dim := ?, tol := ?, tz := ?, "
-            "since := ?, until := ?, acct := ?)",
-            params,
-        )
+        if params == [None, 0, "UTC", None, None, None]:  # the defaults: kept by the build
+            rows = _run(con, "SELECT * EXCLUDE (sort_key) FROM _stats_overall")
+        else:
+            rows = _run(
+                con,
+                "SELECT * EXCLUDE (sort_key) FROM trade_stats(dim := ?, tol := ?, tz := ?, "
+                "since := ?, until := ?, acct := ?)",
+                params,
+            )
         if by is not None:
             return {r.pop("group"): {**r, "drawdown_source": "realised"} for r in rows}
         figures = rows[0] if rows else _empty_stats(con)

@@ -58,7 +58,7 @@ def describe_tables() -> dict[str, TableDoc]:
             "COMMENT ON TABLE events IS 'Every journal event, one row per seq; one typed column per catalogue field.'"
         )
         for f in sql_files():
-            con.execute(f.sql)
+            con.execute(f.build_sql)
         return _collect(con)
     finally:
         con.close()
@@ -78,7 +78,7 @@ def _collect(con: duckdb.DuckDBPyConnection) -> dict[str, TableDoc]:
         cols.setdefault(table, []).append((column, typ, comment or ""))
     docs: dict[str, TableDoc] = {}
     for name, kind, comment in rel:
-        if name in _INTERNAL:
+        if name in _INTERNAL or name.startswith("_"):  # internal helpers
             continue
         docs[name] = TableDoc(
             name, kind, comment or "", tuple(cols.get(name, [])), sources.get(name, "")
@@ -88,6 +88,8 @@ def _collect(con: duckdb.DuckDBPyConnection) -> dict[str, TableDoc]:
         "WHERE function_type = 'table_macro' AND NOT internal AND database_name = current_database()"
     ).fetchall()
     for name, params, comment in macros:
+        if name.startswith("_"):
+            continue
         columns = tuple((str(r[0]), str(r[1]), "") for r in _describe_macro(con, name, len(params)))
         docs[name] = TableDoc(
             name, "macro", comment or "", columns, sources.get(name, ""), tuple(params)

@@ -3,28 +3,30 @@
 Scheme (DuckDB lets one process open a file read-write and fails read-only opens meanwhile):
 
 * Nobody ever opens ``projections.duckdb`` read-write. A builder takes ``projections.lock``
-  (``filelock``; catch-ups and rebuilds serialise on it), copies the current file to
-  ``projections.duckdb.tmp-<pid>`` (or starts empty for a full rebuild), loads new events and
-  re-runs the stale SQL files there, checkpoints, closes, and ``os.replace``-s it onto
-  ``projections.duckdb``. A reader opens either the old or the new file, both complete.
+  (``filelock``; catch-ups and rebuilds serialise on it) and builds in another file, which it
+  then publishes by renaming it onto ``projections.duckdb``. A reader opens either the old or
+  the new file, both complete.
+* Which other file (``_files.py``): a catch-up brings the previous generation,
+  ``projections.duckdb.spare``, up to date in place (one transaction) when no reader still
+  holds it, else a copy of the current file; the published file becomes the new spare. A full
+  rebuild starts from an empty file and drops the spare.
 * Readers attach the file read-only inside a fresh in-memory DuckDB, so a process never gets
-  DuckDB's per-process cached instance of an older file; opening retries briefly on error.
+  DuckDB's per-process cached instance of an older file, and hold a shared lock on it while
+  their connection lives (what keeps builders off it); opening retries briefly on error.
 * The ``events`` table grows append-only by seq. Per-event tables (deals, user_actions,
   llm_calls, alerts, metrics, ...: ``-- mode: append``) insert only rows for the new events;
-  the other derived tables are recomputed in full (``CREATE OR REPLACE TABLE ... AS SELECT``),
-  and only when events of their input types arrived or an input table changed. Both keep a
-  full rebuild and any sequence of catch-ups identical by construction (tested by hashing).
-  Measured on 1.4 M events (2 cores): full rebuild 9 s; catch-up of one new user action 0.25 s,
-  of one new deal 1.6 s (trades recomputed); reads of a current database open in 0.02 s.
+  the other derived tables are recomputed (see ``runner.py``), and only when events of their
+  input types arrived or an input table changed. Both keep a full rebuild and any sequence of
+  catch-ups identical by construction (tested by hashing).
 
-On Windows ``os.replace`` fails while a reader has the file open; the replace is retried.
+On Windows (no ``flock``) there is no spare: every catch-up copies; ``os.replace`` is retried
+while a reader has the file open.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,7 +36,8 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
-from ._journal import take_snapshot
+from . import _files
+from ._journal import JournalSnapshot, take_snapshot
 from .errors import ProjectionError
 from .loader import Progress, ensure_events, events_hash, load_events
 from .runner import SqlFile, ensure_state, read_state, run_projections, set_state, sql_files
@@ -78,16 +81,27 @@ def _open_rw(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _attach_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+def _attach_readonly(path: Path, lock: bool = True) -> duckdb.DuckDBPyConnection:
+    """Attach ``path`` read-only in a fresh in-memory DuckDB; with ``lock``, hold a reader lock
+    on that file while the connection lives (``_files``)."""
+    try:
+        fd = _files.reader_lock(path) if lock else None
+    except OSError as exc:  # missing, or being rewritten as a spare: the caller retries
+        raise duckdb.IOException(f"cannot lock {path}: {exc}") from exc
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute(_NO_PROGRESS_BAR)
         con.execute("ATTACH ? AS journal (READ_ONLY)", [str(path)])
         con.execute("USE journal")
+        if not _files.still_named(fd, path):
+            raise duckdb.IOException(f"{path} was replaced while opening it")
     except BaseException:
         con.close()
+        if fd is not None:
+            os.close(fd)
         raise
+    _files.hold_while_alive(con, fd)
     return con
 
 
@@ -103,12 +117,12 @@ def is_current(con: duckdb.DuckDBPyConnection, last_seq: int, sqls: list[SqlFile
     return all(state[n] == (last_seq, h) for n, h in wanted.items())
 
 
-def _compatible(db: Path, sqls: list[SqlFile]) -> bool:
+def _compatible(db: Path, sqls: list[SqlFile], lock: bool = True) -> bool:
     """Return True when ``db`` can be caught up: same events schema, no removed SQL file."""
     if not db.exists():
         return False
     try:
-        con = _attach_readonly(db)
+        con = _attach_readonly(db, lock=lock)
     except duckdb.Error:
         return False  # unreadable (e.g. another DuckDB version): rebuild from scratch
     try:
@@ -116,7 +130,7 @@ def _compatible(db: Path, sqls: list[SqlFile]) -> bool:
     except duckdb.Error:
         return False
     finally:
-        con.close()
+        _files.release(con)
     stale_names = set(state) - {"events"} - {f.name for f in sqls}
     return state.get("events", (0, ""))[1] == events_hash() and not stale_names
 
@@ -124,46 +138,79 @@ def _compatible(db: Path, sqls: list[SqlFile]) -> bool:
 def _build(
     journal_dir: Path, full: bool, force_sql: bool, sqls: list[SqlFile], progress: Progress | None
 ) -> tuple[int, int]:
-    """Build into a temp file and replace the database; return (events loaded, last seq)."""
+    """Build a new generation and publish it; return (events loaded, last seq)."""
     db = _db(journal_dir)
-    tmp = db.with_name(f"{DB_NAME}.tmp-{os.getpid()}")
     for stale in journal_dir.glob(f"{DB_NAME}.tmp-*"):
         stale.unlink(missing_ok=True)
     snap = take_snapshot(journal_dir)
     if not full and _compatible(db, sqls):
-        shutil.copyfile(db, tmp)
+        spare = _files.spare_path(db)
+        fd = _files.claim(spare)
+        if fd is not None:
+            try:
+                if _compatible(spare, sqls, lock=False):
+                    Path(f"{spare}.wal").unlink(missing_ok=True)  # never replay a stale WAL
+                    result = _build_in(spare, snap, journal_dir, force_sql, sqls, progress, True)
+                    os.close(fd)
+                    fd = None
+                    _publish(spare, db, keep_previous=True)
+                    return result
+            except (duckdb.Error, ProjectionError):
+                spare.unlink(missing_ok=True)  # e.g. another lineage: build from a copy instead
+            finally:
+                if fd is not None:
+                    os.close(fd)
+        tmp = db.with_name(f"{DB_NAME}.tmp-{os.getpid()}")
+        _files.copy_file(db, tmp)
+        keep = True
     else:
-        force_sql = True
+        tmp = db.with_name(f"{DB_NAME}.tmp-{os.getpid()}")
+        force_sql, keep = True, False
     try:
-        con = _open_rw(tmp)
+        result = _build_in(tmp, snap, journal_dir, force_sql, sqls, progress, False)
+        _publish(tmp, db, keep_previous=keep)
+        if not keep:
+            _files.fresh_spare(db)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return result
+
+
+def _build_in(
+    path: Path,
+    snap: JournalSnapshot,
+    journal_dir: Path,
+    force_sql: bool,
+    sqls: list[SqlFile],
+    progress: Progress | None,
+    in_place: bool,
+) -> tuple[int, int]:
+    """Load new events into ``path`` and run the stale SQL files (one transaction when
+    ``in_place``: an interrupted build leaves the file as it was); checkpoint and close."""
+    try:
+        con = _open_rw(path)
         try:
+            if in_place:
+                con.execute("BEGIN TRANSACTION")
             ensure_state(con)
             ensure_events(con)
             loaded, last = load_events(con, journal_dir, snap, progress)
             set_state(con, "events", last, events_hash())
             run_projections(con, last, sqls, force=force_sql, progress=progress)
+            if in_place:
+                con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        Path(f"{db}.wal").unlink(missing_ok=True)  # never let a stale WAL meet a new file
-        _replace(tmp, db)
     except duckdb.Error as exc:
         raise ProjectionError(str(exc)) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
     return loaded, last
 
 
-def _replace(tmp: Path, db: Path, attempts: int = 200) -> None:
-    for i in range(attempts):
-        try:
-            os.replace(tmp, db)
-            return
-        except PermissionError:  # pragma: no cover - Windows: a reader holds the file open
-            if i == attempts - 1:
-                raise
-            time.sleep(0.05)
+def _publish(built: Path, db: Path, keep_previous: bool) -> None:
+    Path(f"{db}.wal").unlink(missing_ok=True)  # never let a stale WAL meet a new file
+    _files.publish(built, db, keep_previous)
 
 
 @contextlib.contextmanager
@@ -217,7 +264,7 @@ def catch_up(
                 try:
                     current = is_current(con, last, sqls)
                 finally:
-                    con.close()
+                    _files.release(con)
             if current:
                 return CatchUpResult(0, time.perf_counter() - t0, last)
         loaded, last = _build(jd, False, False, sqls, progress)
@@ -270,7 +317,7 @@ def connect_readonly(
         if con is not None:
             if is_current(con, take_snapshot(jd).last_seq, sqls):
                 return _sandbox(con) if sandbox else con
-            con.close()
+            _files.release(con)
         _catch_up_or_follow(jd, wait, sql_dir)
     con = _open_existing(jd, retries=100)
     if con is None:
@@ -285,7 +332,7 @@ def _sandbox(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     except BaseException:
-        con.close()
+        _files.release(con)
         raise
     return con
 
@@ -323,5 +370,5 @@ def _open_existing(jd: Path, retries: int) -> duckdb.DuckDBPyConnection | None:
         except duckdb.Error as exc:
             if i == retries - 1:
                 raise ProjectionError(f"cannot open {db} read-only: {exc}") from exc
-            time.sleep(0.05)
+            time.sleep(0.05 if i else 0.001)  # first retry at once: a publish raced the open
     return None

@@ -18,6 +18,18 @@ metrics, ...): it creates them if missing and inserts only rows for events after
 so a catch-up costs the new events only; its tables are dropped first when it must be rebuilt
 (SQL changed, or a forced rebuild). Such a table is a pure function of single events, so the
 incremental result equals a full rebuild by construction.
+
+``-- mode: incremental`` marks a file whose tables a catch-up updates in place: below a line
+``-- incremental:`` it deletes and re-inserts the rows the new events can change, with the same
+macros the build above the line uses (``getvariable('projection_after')`` is the file's last
+seq). It runs when the file is stale because of new events or refreshed inputs; its full build
+runs when its SQL changed, on a forced rebuild, or when an input was reshaped (below). An
+incremental section must account for every new event that can change its rows, including the
+events behind its input tables; the catch-up tests compare both paths on many scenarios.
+
+``-- mode: views`` marks a file that only defines views and macros: they read their inputs
+when queried, so new data does not make them stale; the file re-runs only when its SQL changed
+or an input was rebuilt because *its* SQL changed (its columns may have changed).
 """
 
 from __future__ import annotations
@@ -44,6 +56,7 @@ STATE_DDL = (
 _KEY = re.compile(r"^--\s*(inputs|outputs|mode):\s*(.*)$")
 _CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
 _EVENTS = re.compile(r"events\[([^\]]*)\]")
+_INCREMENTAL = re.compile(r"^-- incremental:\s*$", re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +70,19 @@ class SqlFile:
     input_tables: frozenset[str]
     outputs: tuple[str, ...]
     append: bool = False  # ``-- mode: append``: inserts only rows for events after its tables
+    views: bool = False  # ``-- mode: views``: views and macros only, stale only when reshaped
+    incremental: str | None = None  # ``-- mode: incremental``: the SQL below ``-- incremental:``
 
-    def is_dirty(self, new_types: set[str], rebuilt: set[str]) -> bool:
+    @property
+    def build_sql(self) -> str:
+        """The SQL of a full build (without the incremental section)."""
+        m = _INCREMENTAL.search(self.sql)
+        return self.sql[: m.start()] if m else self.sql
+
+    def is_dirty(self, new_types: set[str], rebuilt: set[str], reshaped: set[str]) -> bool:
         """Return True when new events or a rebuilt input make this file's outputs stale."""
+        if self.views:
+            return bool(self.input_tables & reshaped)
         if self.input_tables & rebuilt:
             return True
         if self.event_types is None:
@@ -106,11 +129,27 @@ def _parse(name: str, sql: str) -> SqlFile:
     )
     digest = hashlib.sha256(sql.encode()).hexdigest()
     mode = header.get("mode", "replace")
-    if mode not in ("replace", "append"):
-        raise ProjectionError(f"{name}.sql: mode must be replace or append, not {mode!r}")
+    if mode not in ("replace", "append", "views", "incremental"):
+        raise ProjectionError(
+            f"{name}.sql: mode must be replace, append, views or incremental, not {mode!r}"
+        )
+    incremental = None
+    m = _INCREMENTAL.search(sql)
+    if (mode == "incremental") != (m is not None):
+        raise ProjectionError(f"{name}.sql: mode incremental needs a '-- incremental:' section")
+    if m is not None:
+        incremental = sql[m.end() :]
     frozen_types = None if types is None else frozenset(types)
     return SqlFile(
-        name, sql, digest, frozen_types, frozenset(tables), outputs, append=mode == "append"
+        name,
+        sql,
+        digest,
+        frozen_types,
+        frozenset(tables),
+        outputs,
+        append=mode == "append",
+        views=mode == "views",
+        incremental=incremental,
     )
 
 
@@ -160,6 +199,34 @@ def _drop_tables(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> None
             con.execute(f'DROP TABLE "{name}"')  # a name from the file's own header
 
 
+def _sql_to_run(
+    con: duckdb.DuckDBPyConnection,
+    f: SqlFile,
+    prev: tuple[int, str] | None,
+    force: bool,
+    rebuilt: set[str],
+    reshaped: set[str],
+    types_cache: dict[int, set[str]],
+) -> str | None:
+    """Return the SQL that brings ``f`` up to date (None: it is current); record in
+    ``reshaped`` the outputs it re-creates from scratch."""
+    if force or prev is None or prev[1] != f.sql_hash:
+        reshaped.update(f.outputs)
+        if f.append:  # an append file rebuilds in full from empty tables
+            _drop_tables(con, f.outputs)
+        return f.build_sql
+    if prev[0] not in types_cache:
+        types_cache[prev[0]] = _new_types(con, prev[0])
+    if not f.is_dirty(types_cache[prev[0]], rebuilt, reshaped):
+        return None
+    if f.incremental and not f.input_tables & reshaped:
+        con.execute("SET VARIABLE projection_after = ?", [prev[0]])
+        return f.incremental
+    if f.views or f.incremental:
+        reshaped.update(f.outputs)
+    return f.build_sql
+
+
 def run_projections(
     con: duckdb.DuckDBPyConnection,
     last_seq: int,
@@ -171,28 +238,21 @@ def run_projections(
     state = read_state(con)
     todo = list(sqls)
     rebuilt: set[str] = set()
+    reshaped: set[str] = set()  # outputs re-created from scratch (SQL changed, forced, ...)
     ran: list[str] = []
     types_cache: dict[int, set[str]] = {}
     for i, f in enumerate(todo):
         prev = state.get(f.name)
-        if force or prev is None or prev[1] != f.sql_hash:
-            dirty = True
-            if f.append:  # an append file rebuilds in full from empty tables
-                _drop_tables(con, f.outputs)
-        else:
-            if prev[0] not in types_cache:
-                types_cache[prev[0]] = _new_types(con, prev[0])
-            dirty = f.is_dirty(types_cache[prev[0]], rebuilt)
-        if dirty:
+        sql = _sql_to_run(con, f, prev, force, rebuilt, reshaped, types_cache)
+        if sql is not None:
             if progress:
                 progress("sql", i, len(todo))
             try:
-                con.execute(f.sql)
+                con.execute(sql)
             except duckdb.Error as exc:
                 raise ProjectionError(f"{f.name}.sql: {exc}") from exc
             rebuilt.update(f.outputs)
             ran.append(f.name)
-        if dirty:
             set_state(con, f.name, last_seq, f.sql_hash)
         elif prev is not None and prev[0] != last_seq:  # nothing new: only the position moves
             con.execute(

@@ -125,6 +125,16 @@ executed AS (
     FROM events WHERE type = 'recommendation.executed'
     GROUP BY account, position_id, order_ticket
 ),
+-- the first recommendation executed on the position or on its opening order: the least of
+-- the two (least skips NULL), as two equi-joins
+executed_by_position AS (
+    SELECT account, position_id, min(recommendation_id) AS recommendation_id
+    FROM executed WHERE position_id IS NOT NULL GROUP BY account, position_id
+),
+executed_by_order AS (
+    SELECT account, order_ticket, min(recommendation_id) AS recommendation_id
+    FROM executed WHERE order_ticket IS NOT NULL GROUP BY account, order_ticket
+),
 recs AS (
     SELECT recommendation_id, arg_min(model, seq) AS model, arg_min(prompt_variant, seq) AS prompt_variant,
            arg_min(regime, seq) AS regime, arg_min(signal_id, seq) AS signal_id,
@@ -145,16 +155,17 @@ t AS (
         coalesce(mv.stop_moves, 0) AS stop_moves,
         mv.breakeven_ts,
         x.mae_price, x.mfe_price,
-        coalesce(l.order_recommendation_id,
-                 (SELECT min(e.recommendation_id) FROM executed e
-                  WHERE e.account IS NOT DISTINCT FROM l.account
-                    AND (e.position_id = l.position_id OR e.order_ticket = l.opening_order)))
+        coalesce(l.order_recommendation_id, least(ep.recommendation_id, eo.recommendation_id))
             AS recommendation_id,
         n.strategy, n.regime AS annotated_regime, n.tags, n.note
     FROM legs2 l
     LEFT JOIN moves mv USING (account, position_id, leg)
     LEFT JOIN exc x USING (account, position_id, leg)
     LEFT JOIN notes n ON n.account IS NOT DISTINCT FROM l.account AND n.position_id = l.position_id
+    LEFT JOIN executed_by_position ep
+           ON ep.account IS NOT DISTINCT FROM l.account AND ep.position_id = l.position_id
+    LEFT JOIN executed_by_order eo
+           ON eo.account IS NOT DISTINCT FROM l.account AND eo.order_ticket = l.opening_order
 ),
 t2 AS (
     SELECT t.*,

@@ -1,9 +1,13 @@
 -- signals: one row per signal.detected, whether it was notified and followed by a trade.
 -- inputs:  events[signal.detected, signal.notified], trades
--- outputs: signal_follow (macro), signals
+-- outputs: signal_follow (macro), _time_bucket (macro), signals
 -- followed: a trade linked by signal_id, else the first trade on the same symbol and direction
 -- (and account, when the signal has one) opened within N minutes after the signal
 -- (signals uses N = 30; signal_follow(minutes) gives any N).
+-- _time_bucket(ts, us): floor(epoch_us(ts) / us), exact for negative epochs too.
+CREATE OR REPLACE MACRO _time_bucket(ts, us) AS
+    (epoch_us(ts) - ((epoch_us(ts) % us) + us) % us) // us;
+
 CREATE OR REPLACE MACRO signal_follow(minutes := 30) AS TABLE
 WITH s AS (
     SELECT * FROM (
@@ -11,14 +15,24 @@ WITH s AS (
         FROM events WHERE type = 'signal.detected'
     ) WHERE rn = 1
 ),
+w AS (SELECT greatest(abs(CAST(minutes AS BIGINT)), 1) * 60000000 AS us),
 cand AS (
+    -- linked by signal_id, or (t.signal_id IS NULL: disjoint) same symbol and direction within
+    -- the window; the window part joins on time buckets as wide as the window (a trade within
+    -- it is in the signal's bucket or the next), so both halves are hash joins
     SELECT s.signal_id, t.trade_id, t.position_id, t.open_ts, t.status, t.net_pnl, t.r_multiple,
         (t.signal_id IS NOT DISTINCT FROM s.signal_id) AS linked
-    FROM s JOIN trades t
-      ON t.signal_id = s.signal_id
-      OR (t.signal_id IS NULL AND t.symbol = s.symbol AND upper(t.side) = s.direction
-          AND (s.account IS NULL OR t.account = s.account)
-          AND t.open_ts >= s.ts AND t.open_ts <= s.ts + to_minutes(CAST(minutes AS BIGINT)))
+    FROM s JOIN trades t ON t.signal_id = s.signal_id
+    UNION ALL
+    SELECT s.signal_id, t.trade_id, t.position_id, t.open_ts, t.status, t.net_pnl, t.r_multiple,
+        (t.signal_id IS NOT DISTINCT FROM s.signal_id) AS linked
+    FROM (SELECT s.*, unnest([_time_bucket(s.ts, w.us), _time_bucket(s.ts, w.us) + 1]) AS bucket
+          FROM s, w) s
+    JOIN (SELECT t.*, _time_bucket(t.open_ts, w.us) AS bucket
+          FROM trades t, w WHERE t.signal_id IS NULL) t
+      ON t.bucket = s.bucket AND t.symbol = s.symbol AND upper(t.side) = s.direction
+      AND (s.account IS NULL OR t.account = s.account)
+      AND t.open_ts >= s.ts AND t.open_ts <= s.ts + to_minutes(CAST(minutes AS BIGINT))
 ),
 best AS (
     SELECT * FROM (

@@ -1,25 +1,45 @@
 -- messages: one row per conversation.message; conversations: one row per conversation.
 -- inputs:  events[conversation.started, conversation.message, conversation.ended,
 --          recommendation.issued]
--- outputs: messages, conversations
-CREATE OR REPLACE TABLE messages AS
+-- outputs: messages, conversations, _conversation_keys (macro), _messages_rows (macro),
+--          _conversations_rows (macro)
+-- mode:    incremental
+-- Both are per conversation: _messages_rows(after) / _conversations_rows(after) give the rows of
+-- the conversations with events after seq `after` (_conversation_keys; after = 0: all); a
+-- catch-up deletes and re-inserts those conversations' rows.
+CREATE OR REPLACE MACRO _conversation_keys(after) AS TABLE
+SELECT DISTINCT conversation_id FROM events
+WHERE seq > after AND type IN ('conversation.started', 'conversation.message',
+                               'conversation.ended', 'recommendation.issued');
+
+CREATE OR REPLACE MACRO _messages_rows(after) AS TABLE
 SELECT seq, ts, account, conversation_id,
     row_number() OVER (PARTITION BY conversation_id ORDER BY ts, seq) AS message_no,
     role, content, model, prompt_tokens, completion_tokens,
     coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0) AS total_tokens,
     cost_usd, latency_ms, response_id, user_id, chat_id, message_id
-FROM events
-WHERE type = 'conversation.message';
+FROM events e
+WHERE type = 'conversation.message'
+  AND (after = 0 OR EXISTS (SELECT 1 FROM _conversation_keys(after) k
+                            WHERE k.conversation_id IS NOT DISTINCT FROM e.conversation_id));
 
-CREATE OR REPLACE TABLE conversations AS
-WITH started AS (
+CREATE OR REPLACE TABLE messages AS SELECT * FROM _messages_rows(0);
+
+CREATE OR REPLACE MACRO _conversations_rows(after) AS TABLE
+WITH ev AS (
+    SELECT * FROM events e
+    WHERE type IN ('conversation.started', 'conversation.ended', 'recommendation.issued')
+      AND (after = 0 OR EXISTS (SELECT 1 FROM _conversation_keys(after) k
+                                WHERE k.conversation_id IS NOT DISTINCT FROM e.conversation_id))
+),
+started AS (
     SELECT conversation_id, min(ts) AS started_ts, arg_min(user_id, seq) AS user_id,
         arg_min(chat_id, seq) AS chat_id, arg_min(title, seq) AS title, arg_min(account, seq) AS account
-    FROM events WHERE type = 'conversation.started' GROUP BY conversation_id
+    FROM ev WHERE type = 'conversation.started' GROUP BY conversation_id
 ),
 ended AS (
     SELECT conversation_id, max(ts) AS ended_ts, arg_max(reason, seq) AS end_reason
-    FROM events WHERE type = 'conversation.ended' GROUP BY conversation_id
+    FROM ev WHERE type = 'conversation.ended' GROUP BY conversation_id
 ),
 msgs AS (
     SELECT conversation_id, count(*) AS messages,
@@ -32,11 +52,14 @@ msgs AS (
         list_sort(list(DISTINCT model) FILTER (WHERE model IS NOT NULL)) AS models,
         arg_min(user_id, seq) FILTER (WHERE user_id IS NOT NULL) AS user_id,
         arg_min(chat_id, seq) FILTER (WHERE chat_id IS NOT NULL) AS chat_id
-    FROM messages GROUP BY conversation_id
+    FROM messages m
+    WHERE after = 0 OR EXISTS (SELECT 1 FROM _conversation_keys(after) k
+                               WHERE k.conversation_id IS NOT DISTINCT FROM m.conversation_id)
+    GROUP BY conversation_id
 ),
 recs AS (
     SELECT conversation_id, count(*) AS recommendations
-    FROM events WHERE type = 'recommendation.issued' AND conversation_id IS NOT NULL
+    FROM ev WHERE type = 'recommendation.issued' AND conversation_id IS NOT NULL
     GROUP BY conversation_id
 ),
 ids AS (
@@ -59,5 +82,18 @@ LEFT JOIN ended e USING (conversation_id)
 LEFT JOIN msgs m USING (conversation_id)
 LEFT JOIN recs r USING (conversation_id);
 
+CREATE OR REPLACE TABLE conversations AS SELECT * FROM _conversations_rows(0);
+
 COMMENT ON TABLE messages IS 'One row per conversation message (user, assistant, system) with model, tokens, cost, latency.';
 COMMENT ON TABLE conversations IS 'One row per conversation: who, when, how many messages, tokens, cost, models, recommendations issued.';
+
+-- incremental:
+CREATE OR REPLACE TEMP TABLE _conversation_todo AS
+SELECT * FROM _conversation_keys(getvariable('projection_after'));
+DELETE FROM messages WHERE EXISTS (SELECT 1 FROM _conversation_todo k
+                                   WHERE k.conversation_id IS NOT DISTINCT FROM messages.conversation_id);
+INSERT INTO messages SELECT * FROM _messages_rows(getvariable('projection_after'));
+DELETE FROM conversations WHERE EXISTS (SELECT 1 FROM _conversation_todo k
+                                        WHERE k.conversation_id IS NOT DISTINCT FROM conversations.conversation_id);
+INSERT INTO conversations SELECT * FROM _conversations_rows(getvariable('projection_after'));
+DROP TABLE _conversation_todo;

@@ -1,5 +1,6 @@
 -- Journal statistics per closed position (journal-stats.md section 2), overall and by dimension.
 -- inputs:  trades, deals, equity, daily_equity, events[account.balance_changed]
+-- mode:    views
 -- outputs: trade_facts (macro), trade_stats (macro), equity_drawdown (macro),
 --          equity_ratios (macro), stats_overall, stats_by_symbol, stats_by_side,
 --          stats_by_strategy, stats_by_regime, stats_by_weekday, stats_by_hour, stats_by_session,
@@ -189,6 +190,11 @@ JOIN dd d ON d.grp IS NOT DISTINCT FROM a.grp
 JOIN streaks s ON s.grp IS NOT DISTINCT FROM a.grp
 ORDER BY a.sort_key NULLS LAST, a.grp NULLS LAST;
 
+-- equity_drawdown: peak = running max of equity by (ts, seq); the trough is the row of the
+-- largest drop (earliest on ties), its peak time the first time that peak level was reached
+-- (what a running arg_max(ts, equity) returns: the earliest row at the maximum). Without
+-- `since` the running peak is the equity table's own equity_peak (same window; acct and until
+-- keep whole prefixes), so only plain aggregates run; with it, the peak restarts at `since`.
 CREATE OR REPLACE MACRO equity_drawdown(acct := NULL, since := NULL, until := NULL) AS TABLE
 WITH e AS (
     SELECT * FROM equity
@@ -197,18 +203,41 @@ WITH e AS (
       AND (until IS NULL OR ts < CAST(until AS TIMESTAMPTZ))
 ),
 c AS (
-    SELECT *, max(equity) OVER w AS peak, arg_max(ts, equity) OVER w AS peak_ts,
-        row_number() OVER w AS k
-    FROM e
-    WINDOW w AS (PARTITION BY account ORDER BY ts, seq ROWS UNBOUNDED PRECEDING)
+    SELECT account, ts, seq, equity, equity_peak AS peak FROM e WHERE since IS NULL
+    UNION ALL
+    SELECT account, ts, seq, equity,
+        max(equity) OVER (PARTITION BY account ORDER BY ts, seq ROWS UNBOUNDED PRECEDING)
+    FROM e WHERE since IS NOT NULL
+),
+m AS (
+    SELECT account, count(*) AS snapshots, max(peak - equity) AS max_drawdown,
+        max(peak - equity) FILTER (WHERE peak > 0) AS max_positive, max(ts) AS last_ts
+    FROM c GROUP BY account
+),
+d AS (
+    -- from the few rows that matter: the earliest at the largest drop (the % only where
+    -- peak > 0, as arg_max skips its NULLs), the last one for the current drawdown
+    SELECT c.account, any_value(m.snapshots) AS snapshots, any_value(m.max_drawdown) AS max_drawdown,
+        arg_min(100 * (c.peak - c.equity) / c.peak, (c.ts, c.seq))
+            FILTER (WHERE c.peak > 0 AND c.peak - c.equity = m.max_positive) AS max_drawdown_pct,
+        arg_min(c.peak, (c.ts, c.seq)) FILTER (WHERE c.peak - c.equity = m.max_drawdown) AS trough_peak,
+        min(c.ts) FILTER (WHERE c.peak - c.equity = m.max_drawdown) AS drawdown_trough_ts,
+        arg_max(c.peak - c.equity, c.seq) FILTER (WHERE c.ts = m.last_ts) AS current_drawdown
+    FROM c JOIN m ON m.account IS NOT DISTINCT FROM c.account
+    WHERE c.peak - c.equity IN (m.max_drawdown, m.max_positive) OR c.ts = m.last_ts
+    GROUP BY c.account
+),
+p AS (
+    SELECT c.account, min(c.ts) AS drawdown_peak_ts
+    FROM c JOIN d ON d.account IS NOT DISTINCT FROM c.account AND c.peak = d.trough_peak
+    GROUP BY c.account
 )
-SELECT account, count(*) AS snapshots,
-    CAST(max(peak - equity) AS DECIMAL(38, 10)) AS max_drawdown,
-    arg_max(CASE WHEN peak > 0 THEN 100 * (peak - equity) / peak END, (peak - equity, -k)) AS max_drawdown_pct,
-    arg_max(peak_ts, (peak - equity, -k)) AS drawdown_peak_ts,
-    arg_max(ts, (peak - equity, -k)) AS drawdown_trough_ts,
-    CAST(arg_max(peak - equity, k) AS DECIMAL(38, 10)) AS current_drawdown
-FROM c GROUP BY account ORDER BY account;
+SELECT d.account, d.snapshots,
+    CAST(d.max_drawdown AS DECIMAL(38, 10)) AS max_drawdown,
+    d.max_drawdown_pct, p.drawdown_peak_ts, d.drawdown_trough_ts,
+    CAST(d.current_drawdown AS DECIMAL(38, 10)) AS current_drawdown
+FROM d LEFT JOIN p ON p.account IS NOT DISTINCT FROM d.account
+ORDER BY d.account;
 
 CREATE OR REPLACE MACRO equity_ratios(acct := NULL, periods := 365, since := NULL, until := NULL) AS TABLE
 SELECT account, count(daily_return) AS days,

@@ -1,5 +1,6 @@
 -- AI, signal, engagement and latency figures (journal-stats.md section 3), as views.
 -- inputs:  recommendations, signals, user_actions, metrics, llm_calls, trades
+-- mode:    views
 -- outputs: recommendation_stats, recommendation_calibration, recommendation_slippage,
 --          signal_stats, engagement_by_user, engagement_top_actions, engagement_daily,
 --          latency_stats, llm_cost_by_model

@@ -2,6 +2,7 @@
 -- account.balance_changed: mt5_summary (all accounts pooled, one row), mt5_summary_for(account)
 -- (one row, or none when the account has no deal), mt5_summary_by_account (one row per account).
 -- inputs:  deals, events[account.balance_changed]
+-- mode:    views
 -- outputs: mt5_summary_grouped (macro), mt5_summary_for (macro), mt5_summary,
 --          mt5_summary_by_account, mt5_balance_check
 --

@@ -1,5 +1,6 @@
 -- trade_story(position_id, acct): a position's whole story in time order, one row per event.
 -- inputs:  trades, orders, recommendations (the macro reads events when it is called)
+-- mode:    views
 -- outputs: trade_story (macro)
 -- Collected: the signal (detected, notified), the recommendation's life cycle and its
 -- conversation (started, messages, ended), every order of the position and the orders of its

@@ -8,9 +8,10 @@ from pathlib import Path
 import duckdb
 
 from tradejournal.events import Event
+from tradejournal.projections._fetch import fetch
 from tradejournal.store import Journal
 
-__all__ = ["hash_tables", "write"]
+__all__ = ["hash_tables", "rows_of", "write"]
 
 
 def write(journal_dir: Path, events: Iterable[Event], max_segment_bytes: int | None = None) -> int:
@@ -41,5 +42,15 @@ def hash_tables(db: Path) -> dict[str, str]:
                 f"ORDER BY t::VARCHAR)), '') FROM {name} t"
             ).fetchall()[0][0]
         return out
+    finally:
+        con.close()
+
+
+def rows_of(db: Path, name: str) -> list[tuple]:
+    """Return the rows of a table or view, sorted by their text (for close comparisons)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        return sorted(fetch(con, f"SELECT * FROM {name}")[1], key=repr)
     finally:
         con.close()
