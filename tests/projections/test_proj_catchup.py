@@ -177,7 +177,8 @@ def test_gap_in_seqs_fails_loudly(tmp_path: Path) -> None:
 
 
 def test_plan_reads_only_segments_after_last_seq() -> None:
-    segs = tuple(Segment(Path(f"{i}.jsonl"), first, 100) for i, first in enumerate([1, 11, 21, 31]))
+    firsts = [1, 11, 21, 31]
+    segs = [Segment(Path(f"{i}.jsonl"), first, 100, first < 31) for i, first in enumerate(firsts)]
     snap = JournalSnapshot(35, segs)
     assert [(s.first_seq, start) for s, start in _plan(snap, 0, None)] == [
         (1, 0),
