@@ -1,9 +1,11 @@
 -- trades: one row per position (account, position_id) -- per leg when a netting position was
 -- reversed by an inout deal (leg 1, 2, ...; a position never reversed has exactly one row).
 -- inputs:  deals, orders, stop_moves,
---          events[position.excursion, trade.annotated, recommendation.issued,
---                 recommendation.executed, signal.detected]
--- outputs: trades
+--          events[deal.filled, order.placed, order.modified, order.cancelled,
+--                 order.rejected, position.stop_moved, position.excursion, trade.annotated,
+--                 recommendation.issued, recommendation.executed, signal.detected]
+-- outputs: trades, _trade_keys (macro), _trades_rows (macro)
+-- mode:    incremental
 --
 -- Deals of a position in (ts, deal_ticket, seq) order. 'in' opens volume, 'out'/'out_by' closes,
 -- 'inout' closes what was open (its whole money stays with that leg, as MT5 counts it) and opens
@@ -23,7 +25,74 @@
 -- estimated, r_multiple = (exit_vwap - entry_vwap) * sign / |entry_vwap - initial_sl| (price
 -- units, costs ignored; r_basis = 'price'). No initial SL (or SL at entry) -> r_multiple NULL.
 -- r_price is always the price-unit R. MAE/MFE from position.excursion (worst/best price).
-CREATE OR REPLACE TABLE trades AS
+--
+-- One definition serves both builds: _trades_rows(after) gives the rows of every position when
+-- after = 0, else of the positions listed in the temp table _trade_todo, which a catch-up fills
+-- from _trade_keys(after): the positions the events after seq `after` touch (their deals, their
+-- opening order's life cycle, stop moves, excursions, annotations, executed / issued
+-- recommendations and signals they link to), plus the positions of the same (account, symbol)
+-- without an own value_per_point (they use the pooled estimate, which may change). The pool sums
+-- the recomputed rows and the stored rows of the other positions (exact decimal sums: equal to
+-- the full build's). A catch-up deletes and re-inserts the rows of those positions.
+-- the macros read trades (the stored rows) and _trade_todo (a catch-up's positions): a full
+-- build binds them to empty stand-ins (it replaces trades anyway)
+CREATE OR REPLACE TEMP TABLE _trade_todo (account VARCHAR, position_id BIGINT);
+CREATE OR REPLACE TABLE trades (account VARCHAR, position_id BIGINT, symbol VARCHAR,
+    side VARCHAR, status VARCHAR, volume_out DECIMAL(38, 10), entry_vwap DECIMAL(38, 10),
+    exit_vwap DECIMAL(38, 10), profit DECIMAL(38, 10), recommendation_id VARCHAR,
+    signal_id VARCHAR);
+
+CREATE OR REPLACE MACRO _trade_move_lots(side, entry_vwap, exit_vwap, volume_out) AS
+    (exit_vwap - entry_vwap) * (CASE WHEN side = 'sell' THEN -1 ELSE 1 END) * volume_out;
+
+-- the trade's own money per price unit per lot: profit / move_lots when closed and positive
+CREATE OR REPLACE MACRO _trade_own_vpp(status, profit, move_lots) AS
+    CASE WHEN status = 'closed' AND move_lots <> 0 AND profit / move_lots > 0
+         THEN profit / move_lots END;
+
+CREATE OR REPLACE MACRO _trade_keys(after) AS TABLE
+WITH new AS (
+    SELECT type, account, position_id, order_ticket, recommendation_id, signal_id
+    FROM events WHERE seq > after
+),
+direct AS (
+    SELECT account, position_id FROM new
+    WHERE type IN ('deal.filled', 'recommendation.executed') AND position_id IS NOT NULL
+    UNION
+    -- by the opening order: its life cycle, a recommendation executed on it
+    SELECT d.account, d.position_id FROM deals d
+    JOIN new e ON e.type IN ('order.placed', 'order.modified', 'order.cancelled', 'order.rejected',
+                             'recommendation.executed')
+        AND e.account IS NOT DISTINCT FROM d.account AND e.order_ticket = d.order_ticket
+    WHERE d.position_id IS NOT NULL
+    UNION
+    -- position events without an account match the position in every account
+    SELECT d.account, d.position_id FROM deals d
+    JOIN new e ON e.type IN ('position.stop_moved', 'position.excursion', 'trade.annotated')
+        AND e.position_id = d.position_id
+        AND (e.account IS NOT DISTINCT FROM d.account OR e.account IS NULL)
+    UNION
+    SELECT t.account, t.position_id FROM trades t
+    JOIN new e ON e.type = 'recommendation.issued' AND e.recommendation_id = t.recommendation_id
+    UNION
+    SELECT t.account, t.position_id FROM trades t
+    JOIN new e ON e.type = 'signal.detected' AND e.signal_id = t.signal_id
+),
+pairs AS (
+    SELECT d.account, d.symbol FROM deals d
+    JOIN direct k ON k.account IS NOT DISTINCT FROM d.account AND k.position_id = d.position_id
+    UNION
+    SELECT t.account, t.symbol FROM trades t
+    JOIN direct k ON k.account IS NOT DISTINCT FROM t.account AND k.position_id = t.position_id
+)
+SELECT account, position_id FROM direct
+UNION
+SELECT t.account, t.position_id FROM trades t
+JOIN pairs p ON p.account IS NOT DISTINCT FROM t.account AND p.symbol IS NOT DISTINCT FROM t.symbol
+WHERE _trade_own_vpp(t.status, t.profit,
+                     _trade_move_lots(t.side, t.entry_vwap, t.exit_vwap, t.volume_out)) IS NULL;
+
+CREATE OR REPLACE MACRO _trades_rows(after) AS TABLE
 WITH d AS (
     SELECT *,
         CASE side WHEN 'buy' THEN volume ELSE -volume END AS signed_vol,
@@ -31,6 +100,9 @@ WITH d AS (
         1 + coalesce(sum(CASE WHEN entry = 'inout' THEN 1 ELSE 0 END) OVER w_before, 0) AS leg
     FROM deals
     WHERE position_id IS NOT NULL
+      AND (after = 0 OR EXISTS (SELECT 1 FROM _trade_todo k
+                                WHERE k.account IS NOT DISTINCT FROM deals.account
+                                  AND k.position_id = deals.position_id))
     WINDOW w_before AS (PARTITION BY account, position_id ORDER BY ts, deal_ticket, seq
                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ),
@@ -173,7 +245,7 @@ t2 AS (
         coalesce(t.order_signal_id, r.signal_id) AS signal_id,
         coalesce(t.annotated_regime, r.regime, s.regime) AS regime,
         nullif(abs(t.entry_vwap - t.initial_sl), 0) AS risk_price,
-        (t.exit_vwap - t.entry_vwap) * t.sign * t.volume_out AS move_lots,
+        _trade_move_lots(t.side, t.entry_vwap, t.exit_vwap, t.volume_out) AS move_lots,
         coalesce(t.initial_tp, r.tp) AS planned_tp
     FROM t
     LEFT JOIN recs r USING (recommendation_id)
@@ -181,16 +253,32 @@ t2 AS (
 ),
 vpp AS (
     SELECT *,
-        CASE WHEN status = 'closed' AND move_lots <> 0 AND profit / move_lots > 0
-             THEN profit / move_lots END AS own_vpp
+        _trade_own_vpp(status, profit, move_lots) AS own_vpp
     FROM t2
 ),
+-- pooled over the account's trades in the symbol with their own estimate (in a catch-up: the
+-- recomputed ones and the stored ones of the other positions)
+pool AS (
+    SELECT account, symbol, sum(profit) / nullif(sum(move_lots), 0) AS symbol_vpp
+    FROM (
+        SELECT account, symbol, profit, move_lots FROM vpp WHERE own_vpp IS NOT NULL
+        UNION ALL
+        SELECT account, symbol, profit, move_lots
+        FROM (SELECT t.account, t.symbol, t.status, t.profit,
+                     _trade_move_lots(t.side, t.entry_vwap, t.exit_vwap, t.volume_out) AS move_lots
+              FROM trades t
+              WHERE after <> 0 AND NOT EXISTS (SELECT 1 FROM _trade_todo k
+                                               WHERE k.account IS NOT DISTINCT FROM t.account
+                                                 AND k.position_id = t.position_id))
+        WHERE _trade_own_vpp(status, profit, move_lots) IS NOT NULL
+    )
+    GROUP BY account, symbol
+),
 vpp2 AS (
-    SELECT v.*,
-        sum(CASE WHEN own_vpp IS NOT NULL THEN profit END) OVER s
-            / nullif(sum(CASE WHEN own_vpp IS NOT NULL THEN move_lots END) OVER s, 0) AS symbol_vpp
+    SELECT v.*, p.symbol_vpp
     FROM vpp v
-    WINDOW s AS (PARTITION BY account, symbol)
+    LEFT JOIN pool p ON p.account IS NOT DISTINCT FROM v.account
+                    AND p.symbol IS NOT DISTINCT FROM v.symbol
 ),
 r AS (
     SELECT *,
@@ -243,6 +331,10 @@ SELECT
     opening_order, first_seq, last_seq
 FROM r;
 
+CREATE OR REPLACE TABLE trades AS SELECT * FROM _trades_rows(0);
+DROP TABLE _trade_todo;
+
+
 COMMENT ON TABLE trades IS 'One row per position (per leg of a reversed netting position): volumes, VWAPs, stops, net P&L, R, MAE/MFE, links.';
 COMMENT ON COLUMN trades.leg IS '1, or 2, 3, ... after each inout reversal of a netting position';
 COMMENT ON COLUMN trades.trade_id IS 'account:position_id, with /leg for legs after a reversal';
@@ -260,3 +352,12 @@ COMMENT ON COLUMN trades.trail_count IS 'stop moves that changed the SL (method 
 COMMENT ON COLUMN trades.final_stop_r IS 'R locked by the final stop: (final_sl - entry) * sign / initial risk';
 COMMENT ON COLUMN trades.efficiency IS 'realised move / best favourable move (MFE)';
 COMMENT ON COLUMN trades.r_given_back IS 'R between the MFE and the exit (price units)';
+
+-- incremental:
+CREATE OR REPLACE TEMP TABLE _trade_todo AS
+SELECT * FROM _trade_keys(getvariable('projection_after'));
+DELETE FROM trades WHERE EXISTS (SELECT 1 FROM _trade_todo k
+                                 WHERE k.account IS NOT DISTINCT FROM trades.account
+                                   AND k.position_id = trades.position_id);
+INSERT INTO trades SELECT * FROM _trades_rows(getvariable('projection_after'));
+DROP TABLE _trade_todo;
