@@ -24,7 +24,6 @@ __all__ = [
     "InputErrors",
     "parse_jsonl",
     "parse_line",
-    "split_new",
 ]
 
 IGNORED_FIELDS = ("seq", "recorded_ts", "crc")
@@ -76,20 +75,6 @@ def parse_line(raw: bytes | str, producer: str = DEFAULT_PRODUCER) -> Event:
         value.pop(name, None)
     value.setdefault("producer", producer)
     return decode_event(ENCODER.encode(value))
-
-
-def split_new(seqs: list[int], last_seq_before: int) -> tuple[list[int], int]:
-    """Split the seqs ``append_many`` returned into (new seqs, number of duplicates skipped).
-
-    A duplicate got the seq of the event already in the log (or earlier in the same batch).
-    """
-    new: list[int] = []
-    seen: set[int] = set()
-    for seq in seqs:
-        if seq > last_seq_before and seq not in seen:
-            new.append(seq)
-        seen.add(seq)
-    return new, len(seqs) - len(new)
 
 
 def _kind(value: Any) -> str:

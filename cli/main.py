@@ -17,9 +17,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from tradejournal.store import Appended
 
 __all__ = ["cli", "main"]
 
@@ -131,16 +134,15 @@ def append(settings: Settings, source: IO[bytes], durability: str) -> None:
     """
     from tradejournal.store import Journal
 
-    from .appendio import InputErrors, parse_jsonl, split_new
+    from .appendio import InputErrors, parse_jsonl
 
     try:
         events = parse_jsonl(source)
     except InputErrors as exc:
         raise InputError(str(exc)) from exc
     with Journal.open(settings.journal, durability=durability) as journal:  # type: ignore[arg-type]
-        before = journal.last_seq
         seqs = journal.append_many(events)
-    click.echo(_appended(*split_new(seqs, before)))
+    click.echo(_appended(seqs.new, seqs.duplicates))
 
 
 @cli.command()
@@ -286,8 +288,6 @@ def demo(settings: Settings, force: bool, seed: int | None, day: dt.datetime | N
     """
     from tradejournal.producers.demo import DEFAULT_DATE, DEFAULT_SEED, generate_day
 
-    from .appendio import split_new
-
     date, seed = (day.date() if day else DEFAULT_DATE), (DEFAULT_SEED if seed is None else seed)
     events = generate_day(date, seed=seed)
     with _open_or_init(settings.journal) as journal:
@@ -296,10 +296,9 @@ def demo(settings: Settings, force: bool, seed: int | None, day: dt.datetime | N
                 f"{settings.journal} already holds {plural(journal.last_seq, 'event')}: "
                 "demo writes only into an empty journal (--force appends anyway)"
             )
-        before = journal.last_seq
         seqs = journal.append_many(events)
-    click.echo(_appended(*split_new(seqs, before)) + f" for the demo day {date} (seed {seed})")
-    _print_type_counts(events, seqs, before)
+    click.echo(_appended(seqs.new, seqs.duplicates) + f" for the demo day {date} (seed {seed})")
+    _print_type_counts(events, seqs)
 
 
 def main() -> None:
@@ -358,7 +357,7 @@ def _appended(new: list[int], duplicates: int) -> str:
     return f"appended {plural(len(new), 'event')}{seqs}, {duplicates} {skipped} skipped"
 
 
-def _print_type_counts(events: list[Any], seqs: list[int], before: int) -> None:
+def _print_type_counts(events: list[Any], seqs: Appended) -> None:
     from collections import Counter
 
     from tradejournal.events import EVENT_TYPES, event_tag
@@ -366,11 +365,11 @@ def _print_type_counts(events: list[Any], seqs: list[int], before: int) -> None:
     from . import output
 
     written: Counter[str] = Counter()
-    seen: set[int] = set()
+    new = set(seqs.new)
     for event, seq in zip(events, seqs, strict=True):
-        if seq > before and seq not in seen:
+        if seq in new:
             written[event_tag(event)] += 1
-        seen.add(seq)
+            new.discard(seq)
     rows = [(tag, written[tag]) for tag in EVENT_TYPES if written[tag]]
     if rows:
         output.print_rows(["type", "events"], [*rows, ("total", sum(written.values()))])

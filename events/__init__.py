@@ -104,7 +104,6 @@ def _shadow(cls: type[Event]) -> type[msgspec.Struct]:
 
 
 _SHADOWS: Final = Union[tuple(_shadow(c) for c in EVENT_TYPES.values())]  # type: ignore[misc]  # noqa: UP007
-_CHECK_DECODER: Final = msgspec.json.Decoder(_SHADOWS)
 _CHECK_MANY_DECODER: Final = msgspec.json.Decoder(list[_SHADOWS])  # type: ignore[valid-type]
 
 
@@ -163,20 +162,6 @@ def _numeric_decimals(node: Any) -> Any:
     if isinstance(node, list):
         return [_numeric_decimals(v) for v in node]
     return node
-
-
-def check_encoded(data: bytes) -> None:
-    """Check the JSON encoding of a constructed event (types, enums, ranges); raise InvalidEventError.
-
-    Construction already ran the cross-field and Decimal checks, so this skips ``__post_init__``;
-    use ``decode_event`` for untrusted input.
-    """
-    try:
-        _CHECK_DECODER.decode(data)
-    except msgspec.ValidationError as exc:
-        raise _invalid(exc) from exc
-    except msgspec.DecodeError as exc:
-        raise InvalidEventError("", f"not valid JSON: {exc}") from exc
 
 
 def check_encoded_many(bodies: list[bytes]) -> None:
@@ -254,7 +239,6 @@ __all__ = [
     "CURRENT_VERSION",
     "DECODER",
     "ENCODER",
-    "check_encoded",
     "check_encoded_many",
     "EVENT_TYPES",
     "AccessDenied",

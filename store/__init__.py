@@ -18,11 +18,12 @@ from .errors import (
     StoreError,
     WriteFailedError,
 )
-from .journal import DEFAULT_SEGMENT_BYTES, Durability, Journal, Recovery, init_journal
+from .journal import DEFAULT_SEGMENT_BYTES, Appended, Durability, Journal, Recovery, init_journal
 from .reader import Snapshot, SnapshotSegment, follow_events, read_events, snapshot
 from .verify import Problem, VerifyReport, repair, verify
 
 __all__ = [
+    "Appended",
     "DEFAULT_SEGMENT_BYTES",
     "CorruptionError",
     "Durability",

@@ -39,7 +39,7 @@ from .lock import InterProcessLock
 from .reader import follow_events, open_layout, read_events
 from .recovery import Recovering, Recovery, sha256_file
 
-__all__ = ["DEFAULT_SEGMENT_BYTES", "Durability", "Journal", "Recovery", "init_journal"]
+__all__ = ["Appended", "DEFAULT_SEGMENT_BYTES", "Durability", "Journal", "Recovery", "init_journal"]
 
 log = logging.getLogger("tradejournal.store")
 
@@ -63,6 +63,19 @@ def init_journal(path: str | os.PathLike[str]) -> Path:
     fsync_dir(layout.segments)
     atomic_write(layout.meta, msgspec.json.encode({"format": FORMAT_VERSION}))
     return layout.root
+
+
+class Appended(list[int]):
+    """The seqs of an ``append_many``, in order; ``new`` holds those this call wrote."""
+
+    def __init__(self, seqs: Iterable[int] = (), new: Iterable[int] = ()) -> None:
+        super().__init__(seqs)
+        self.new = list(new)
+
+    @property
+    def duplicates(self) -> int:
+        """How many events were already in the journal (or repeated in the batch)."""
+        return len(self) - len(self.new)
 
 
 class Journal(Recovering):
@@ -178,11 +191,16 @@ class Journal(Recovering):
         """Append one event and return its seq (the original seq if its id is already there)."""
         return self.append_many([event])[0]
 
-    def append_many(self, events: Iterable[Event]) -> list[int]:
-        """Append events atomically (all or nothing) and return their seqs in order."""
+    def append_many(self, events: Iterable[Event]) -> Appended:
+        """Append events atomically (all or nothing) and return their seqs in order.
+
+        The result is a list of seqs (an already-present id gets its original seq) whose ``new``
+        attribute lists the seqs this call wrote, so callers can tell new events from duplicates
+        without racing other writers.
+        """
         batch = list(events)
         if not batch:
-            return []
+            return Appended()
         for i, event in enumerate(batch):
             if not isinstance(event, Event):
                 raise InvalidEventError("", f"event {i + 1}: not an event: {type(event).__name__}")
@@ -222,7 +240,7 @@ class Journal(Recovering):
         return follow_events(self.layout.root, from_seq, types, poll_interval, idle_timeout)
 
     # --- the append path ------------------------------------------------------------------------
-    def _append_locked(self, batch: list[Event]) -> tuple[list[int], int]:
+    def _append_locked(self, batch: list[Event]) -> tuple[Appended, int]:
         self._catch_up()
         assert self._index is not None
         ids = {e.id for e in batch}
@@ -248,7 +266,7 @@ class Journal(Recovering):
             seqs.append(next_seq)
             next_seq += 1
         if not bodies:
-            return seqs, self._gen
+            return Appended(seqs), self._gen
         _validate(bodies, positions, len(batch))
         blob = b"".join([frame(body) for body in bodies])
         if self._must_roll(len(blob), now):
@@ -263,7 +281,7 @@ class Journal(Recovering):
         if len(self._pending) >= self.index_flush_events or time.monotonic() >= self._flush_due:
             self._flush_index()
         self._gen += 1
-        return seqs, self._gen
+        return Appended(seqs, [seq for _, seq in pairs]), self._gen
 
     def _now(self) -> dt.datetime:
         now = self._clock()

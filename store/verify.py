@@ -70,9 +70,11 @@ def verify(
         path = layout.segment_path(first)
         if first != expected:
             problems.append(Problem(path.name, 1, 0, f"segment should start at seq {expected}"))
-        expected, n = _verify_segment(path, first, seen, problems, is_last=i == len(firsts) - 1)
+        data = path.read_bytes()  # read once: lines and the seal's SHA-256
+        last = i == len(firsts) - 1
+        expected, n = _verify_segment(data, path, first, seen, problems, is_last=last)
         events += n
-        problems.extend(_verify_seal(layout, first, path, expected - 1, i == len(firsts) - 1))
+        problems.extend(_verify_seal(layout, first, path, data, expected - 1, last))
         if progress is not None:
             progress(path.stat().st_size)
     return VerifyReport(len(firsts), events, expected - 1, problems)
@@ -97,9 +99,13 @@ def repair(root: str | os.PathLike[str], *, reindex: bool = False) -> Recovery:
 
 
 def _verify_segment(
-    path: Path, first: int, seen: dict[str, int], problems: list[Problem], is_last: bool
+    data: bytes,
+    path: Path,
+    first: int,
+    seen: dict[str, int],
+    problems: list[Problem],
+    is_last: bool,
 ) -> tuple[int, int]:
-    data = path.read_bytes()
     pos, n, expected, count = 0, len(data), first, 0
     line_no = 0
     while pos < n:
@@ -148,16 +154,16 @@ def _verify_line(
 
 
 def _verify_seal(
-    layout: Layout, first: int, path: Path, last_seq: int, is_last: bool
+    layout: Layout, first: int, path: Path, data: bytes, last_seq: int, is_last: bool
 ) -> list[Problem]:
     seal = layout.read_seal(first)
     if seal is None:
         return [] if is_last else [Problem(path.name, None, None, "not the last segment, no seal")]
     out = []
-    size = path.stat().st_size
+    size = len(data)
     if size != seal.size:
         out.append(Problem(path.name, None, None, f"size {size} differs from seal {seal.size}"))
-    if hashlib.sha256(path.read_bytes()).hexdigest() != seal.sha256:
+    if hashlib.sha256(data).hexdigest() != seal.sha256:
         out.append(Problem(path.name, None, None, "SHA-256 differs from the seal: segment changed"))
     if seal.last_seq != last_seq:
         out.append(Problem(path.name, None, None, f"seal says last seq {seal.last_seq}"))

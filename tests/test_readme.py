@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import msgspec
-from click.testing import CliRunner
 
 from tradejournal.cli.main import cli
 from tradejournal.events import EVENT_TYPES
@@ -100,10 +99,3 @@ def test_readme_quick_start_targets_exist() -> None:
     for target in ("demo", "test"):
         assert f"make {target}" in text
         assert re.search(rf"^{target}:", makefile, re.M)
-
-
-def test_every_command_has_help() -> None:
-    runner = CliRunner()
-    for name in cli.commands:
-        result = runner.invoke(cli, [name, "--help"])
-        assert result.exit_code == 0 and "Example" in result.output, name

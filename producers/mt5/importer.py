@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tradejournal.events import AccountBalanceChanged, DealFilled, Event
 from tradejournal.store import Journal
@@ -63,9 +64,7 @@ def import_report(
     label = account or report.account or Path(report_path).stem
     events = report_events(report, label, server_utc_offset)
     with Journal.open(journal, durability=durability) as j:  # type: ignore[arg-type]
-        before = j.last_seq
-        j.append_many(events)
-        appended = j.last_seq - before
+        appended = len(j.append_many(events).new)
     trades = sum(isinstance(e, DealFilled) for e in events)
     return ImportResult(
         report=report,
@@ -84,24 +83,26 @@ def report_events(
     offset = dt.timedelta(hours=server_utc_offset)
     out: list[Event] = []
     for deal in report.deals:
-        ts = (deal.time - offset).replace(tzinfo=dt.UTC)
+        common = {  # envelope and ticket shared by both event kinds
+            "id": f"mt5:{account}:deal:{deal.deal}",
+            "ts": (deal.time - offset).replace(tzinfo=dt.UTC),
+            "producer": f"import:mt5-{report.kind}",
+            "account": account,
+            "deal_ticket": deal.deal,
+        }
         if deal.type in _TRADE_TYPES:
-            out.append(_deal_event(deal, account, ts, report.kind))
+            out.append(_deal_event(deal, common))
         else:
-            out.append(_balance_event(report, deal, account, ts))
+            out.append(_balance_event(report, deal, common))
     return out
 
 
-def _deal_event(deal: ReportDeal, account: str, ts: dt.datetime, kind: str) -> DealFilled:
+def _deal_event(deal: ReportDeal, common: dict[str, Any]) -> DealFilled:
     if deal.entry is None or deal.volume is None or deal.price is None:
         raise ReportError(f"deal {deal.deal}: a {deal.type} deal without entry, volume or price")
     m = _REASON.match(deal.comment.strip())
     return DealFilled(
-        id=f"mt5:{account}:deal:{deal.deal}",
-        ts=ts,
-        producer=f"import:mt5-{kind}",
-        account=account,
-        deal_ticket=deal.deal,
+        **common,
         order_ticket=deal.order,
         position_id=deal.position_id,
         symbol=deal.symbol,
@@ -120,7 +121,7 @@ def _deal_event(deal: ReportDeal, account: str, ts: dt.datetime, kind: str) -> D
 
 
 def _balance_event(
-    report: ParsedReport, deal: ReportDeal, account: str, ts: dt.datetime
+    report: ParsedReport, deal: ReportDeal, common: dict[str, Any]
 ) -> AccountBalanceChanged:
     amount = deal.profit + deal.commission + deal.swap + deal.fee
     if deal.type == "balance":
@@ -128,11 +129,7 @@ def _balance_event(
     else:
         kind = _BALANCE_KINDS.get(deal.type, "other")
     return AccountBalanceChanged(
-        id=f"mt5:{account}:deal:{deal.deal}",
-        ts=ts,
-        producer=f"import:mt5-{report.kind}",
-        account=account,
-        deal_ticket=deal.deal,
+        **common,
         kind=kind,  # type: ignore[arg-type]
         amount=amount,
         balance=deal.balance,

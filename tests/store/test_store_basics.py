@@ -616,3 +616,13 @@ def test_create_refuses_a_non_empty_directory_that_is_not_a_journal(tmp_path: Pa
     with pytest.raises(JournalExistsError, match="not empty"):
         Journal.open(tmp_path, create=True)
     assert sorted(os.listdir(tmp_path)) == ["notes.txt"]
+
+
+def test_append_many_tells_new_events_from_duplicates(tmp_path: Path) -> None:
+    root = tmp_path / "j"
+    with Journal.open(root, create=True) as a, Journal.open(root) as b:
+        assert a.append_many([metric(1), metric(2)]).new == [1, 2]
+        b.append(metric(3))  # another writer moves the end of the log in between
+        seqs = a.append_many([metric(2), metric(4), metric(4), metric(3), metric(5)])
+    assert seqs == [2, 4, 4, 3, 5]
+    assert (seqs.new, seqs.duplicates) == ([4, 5], 3)
