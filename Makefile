@@ -3,14 +3,31 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
+# The lock holds the exact versions (with hashes) the tests pass with, for every platform;
+# pyproject.toml keeps the compatible ranges library users get.
+COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
+	--python-version 3.11 --quiet -o $(LOCK)
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench clean lock upgrade
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-lock after editing pyproject.toml's dependencies (keeps every pin it can).
+lock: $(STAMP)
+	$(COMPILE)
+
+# Refresh the lock to the newest versions pyproject.toml allows, install them, run every check.
+upgrade: $(STAMP)
+	$(COMPILE) --upgrade
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	touch $(STAMP)
+	$(MAKE) test
 
 demo: $(STAMP)
 	rm -rf demo-journal

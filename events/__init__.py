@@ -7,6 +7,7 @@ upcasts old schema versions (``events/upcast.py``). Errors are ``InvalidEventErr
 
 from __future__ import annotations
 
+import inspect
 import re
 from typing import Any, Final, Union
 
@@ -149,18 +150,25 @@ def json_schema() -> dict[str, Any]:
     """Return the JSON Schema of ``AnyEvent`` as the journal writes it.
 
     msgspec describes Decimal as a string; ``ENCODER`` writes it as an exact JSON number, so
-    those nodes become ``{"type": "number", "format": "decimal"}``.
+    those nodes become ``{"type": "number", "format": "decimal"}``. Descriptions (docstrings)
+    are dedented with ``inspect.cleandoc``: msgspec versions render their indentation differently,
+    and the schema must not change with the library version.
     """
-    return _numeric_decimals(msgspec.json.schema(AnyEvent))  # type: ignore[no-any-return]
+    return _normalise_schema(msgspec.json.schema(AnyEvent))
 
 
-def _numeric_decimals(node: Any) -> Any:
+def _normalise_schema(node: Any) -> Any:
     if isinstance(node, dict):
         if node.get("type") == "string" and node.get("format") == "decimal":
-            return {**node, "type": "number"}
-        return {k: _numeric_decimals(v) for k, v in node.items()}
+            node = {**node, "type": "number"}
+        return {
+            k: inspect.cleandoc(v)
+            if k == "description" and isinstance(v, str)
+            else _normalise_schema(v)
+            for k, v in node.items()
+        }
     if isinstance(node, list):
-        return [_numeric_decimals(v) for v in node]
+        return [_normalise_schema(v) for v in node]
     return node
 
 

@@ -1,7 +1,7 @@
 """Import a MetaTrader 5 report into the journal: deals become ``deal.filled``, balance
 operations ``account.balance_changed``; position ids come from the report (history) or FIFO (tester).
 
-Idempotent: ids are derived from the account and the deal ticket (``mt5:<account>:deal:<ticket>``),
+Idempotent: ids come from the shared translator (``deals.py``: ``mt5:<account>:deal:<ticket>``),
 so importing the same report twice appends nothing the second time. Report times are broker
 server time; ``server_utc_offset`` (hours) converts them to UTC. The producer is
 ``import:mt5-tester`` or ``import:mt5-history``: the two report kinds define "average loss trade"
@@ -15,28 +15,15 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from tradejournal.events import AccountBalanceChanged, DealFilled, Event
+from tradejournal.events import DealFilled, Event
 from tradejournal.store import Journal
 
+from .deals import Mt5Deal, deal_to_event
 from .report import ParsedReport, ReportDeal, ReportError, parse_report
 
 __all__ = ["ImportResult", "import_report", "report_events"]
 
-_TRADE_TYPES = {"buy", "sell"}
-_BALANCE_KINDS = {
-    "credit": "credit",
-    "bonus": "bonus",
-    "charge": "charge",
-    "correction": "correction",
-    "commission": "commission",
-    "commission daily": "commission",
-    "commission monthly": "commission",
-    "interest": "interest",
-    "dividend": "dividend",
-    "tax": "tax",
-}
 _REASON = re.compile(r"^\[?(sl|tp|so)\b", re.IGNORECASE)
 
 
@@ -81,57 +68,41 @@ def report_events(
 ) -> list[Event]:
     """Return the events of a parsed report (pure: no journal involved)."""
     offset = dt.timedelta(hours=server_utc_offset)
+    producer = f"import:mt5-{report.kind}"
     out: list[Event] = []
     for deal in report.deals:
-        common = {  # envelope and ticket shared by both event kinds
-            "id": f"mt5:{account}:deal:{deal.deal}",
-            "ts": (deal.time - offset).replace(tzinfo=dt.UTC),
-            "producer": f"import:mt5-{report.kind}",
-            "account": account,
-            "deal_ticket": deal.deal,
-        }
-        if deal.type in _TRADE_TYPES:
-            out.append(_deal_event(deal, common))
-        else:
-            out.append(_balance_event(report, deal, common))
+        try:
+            out.append(
+                deal_to_event(
+                    _normalise(deal, offset),
+                    account=account,
+                    producer=producer,
+                    source=report.path.name,
+                )
+            )
+        except ValueError as exc:
+            raise ReportError(str(exc)) from None
     return out
 
 
-def _deal_event(deal: ReportDeal, common: dict[str, Any]) -> DealFilled:
-    if deal.entry is None or deal.volume is None or deal.price is None:
-        raise ReportError(f"deal {deal.deal}: a {deal.type} deal without entry, volume or price")
+def _normalise(deal: ReportDeal, offset: dt.timedelta) -> Mt5Deal:
+    """A report row as the shared :class:`Mt5Deal` (report times are broker-server time)."""
     m = _REASON.match(deal.comment.strip())
-    return DealFilled(
-        **common,
-        order_ticket=deal.order,
-        position_id=deal.position_id,
+    return Mt5Deal(
+        ticket=deal.deal,
+        time=(deal.time - offset).replace(tzinfo=dt.UTC),
+        type=deal.type,
         symbol=deal.symbol,
-        side=deal.type,  # type: ignore[arg-type]
-        entry=deal.entry,  # type: ignore[arg-type]
+        entry=deal.entry,
         volume=deal.volume,
         price=deal.price,
+        order=deal.order,
+        position_id=deal.position_id,
         commission=deal.commission,
         swap=deal.swap,
         fee=deal.fee,
         profit=deal.profit,
-        reason=m.group(1).lower() if m else None,  # type: ignore[arg-type]
+        reason=m.group(1).lower() if m else None,
         comment=deal.comment,
         balance=deal.balance,
-    )
-
-
-def _balance_event(
-    report: ParsedReport, deal: ReportDeal, common: dict[str, Any]
-) -> AccountBalanceChanged:
-    amount = deal.profit + deal.commission + deal.swap + deal.fee
-    if deal.type == "balance":
-        kind = "deposit" if amount >= 0 else "withdrawal"
-    else:
-        kind = _BALANCE_KINDS.get(deal.type, "other")
-    return AccountBalanceChanged(
-        **common,
-        kind=kind,  # type: ignore[arg-type]
-        amount=amount,
-        balance=deal.balance,
-        comment=deal.comment or (f"{deal.type} ({report.path.name})"),
     )
