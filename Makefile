@@ -52,11 +52,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # mypy cannot see through the editable install's import hook: give it tradejournal/* via symlinks.
+PACKAGES := events store projections producers cli
+
 typecheck: $(STAMP)
 	mkdir -p .mypy-src/tradejournal
-	ln -sfn ../../events .mypy-src/tradejournal/events
-	ln -sfn ../../store .mypy-src/tradejournal/store
-	MYPYPATH=.mypy-src $(BIN)/mypy -p tradejournal.events -p tradejournal.store
+	for p in $(PACKAGES); do ln -sfn ../../$$p .mypy-src/tradejournal/$$p; done
+	MYPYPATH=.mypy-src $(BIN)/mypy $(foreach p,$(PACKAGES),-p tradejournal.$(p))
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q

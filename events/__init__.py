@@ -75,8 +75,7 @@ AnyEvent = (
 """The closed union of every v1 event type."""
 
 EVENT_TYPES: Final[dict[str, type[Event]]] = {
-    cls.__struct_config__.tag: cls  # type: ignore[misc]
-    for cls in AnyEvent.__args__  # type: ignore[attr-defined]
+    cls.__struct_config__.tag: cls for cls in AnyEvent.__args__
 }
 """Tag -> event class."""
 
@@ -104,7 +103,7 @@ def _shadow(cls: type[Event]) -> type[msgspec.Struct]:
     )
 
 
-_SHADOWS: Final = Union[tuple(_shadow(c) for c in EVENT_TYPES.values())]  # type: ignore[misc]  # noqa: UP007
+_SHADOWS: Final = Union[tuple(_shadow(c) for c in EVENT_TYPES.values())]  # noqa: UP007
 _CHECK_MANY_DECODER: Final = msgspec.json.Decoder(list[_SHADOWS])  # type: ignore[valid-type]
 
 
@@ -154,7 +153,8 @@ def json_schema() -> dict[str, Any]:
     are dedented with ``inspect.cleandoc``: msgspec versions render their indentation differently,
     and the schema must not change with the library version.
     """
-    return _normalise_schema(msgspec.json.schema(AnyEvent))
+    schema: dict[str, Any] = _normalise_schema(msgspec.json.schema(AnyEvent))
+    return schema
 
 
 def _normalise_schema(node: Any) -> Any:

@@ -84,7 +84,7 @@ def still_named(fd: int | None, db: Path) -> bool:
     return (st.st_ino, st.st_dev) == (own.st_ino, own.st_dev)
 
 
-_HELD: weakref.WeakKeyDictionary[Any, weakref.finalize] = weakref.WeakKeyDictionary()
+_HELD: weakref.WeakKeyDictionary[Any, weakref.finalize[Any, Any]] = weakref.WeakKeyDictionary()
 
 
 def hold_while_alive(con: Any, fd: int | None) -> None:

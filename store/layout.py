@@ -47,7 +47,7 @@ class Seal:
 
 
 def _asdict(seal: Seal) -> dict[str, object]:
-    return {k: getattr(seal, k) for k in Seal.__slots__}  # type: ignore[attr-defined]
+    return {k: getattr(seal, k) for k in Seal.__slots__}
 
 
 @dataclass(frozen=True, slots=True)
