@@ -33,3 +33,49 @@ def test_package_resolves_inside_the_repo(name: str) -> None:
 
 def test_the_event_catalogue_package_exists() -> None:
     assert importlib.util.find_spec("tradejournal.events") is not None
+
+
+def _package_folders() -> set[str]:
+    roots = ("events", "store", "projections", "producers", "cli")
+    return {
+        "tradejournal." + ".".join(init.parent.relative_to(ROOT).parts)
+        for root in roots
+        for init in (ROOT / root).rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+
+
+@pytest.mark.slow
+def test_every_package_folder_and_sql_file_is_in_the_wheel(tmp_path: Path) -> None:
+    """A folder with an ``__init__.py`` imports in the editable install; it must ship too."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("tradejournal-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {
+        n.removesuffix("/__init__.py").replace("/", ".")
+        for n in names
+        if n.endswith("/__init__.py")
+    }
+    assert _package_folders() <= shipped, f"missing from the wheel: {_package_folders() - shipped}"
+    sql = {p.name for p in (ROOT / "projections" / "sql").glob("*.sql")}
+    assert sql == {
+        n.rsplit("/", 1)[1] for n in names if n.startswith("tradejournal/projections/sql/")
+    }
