@@ -14,5 +14,15 @@ from __future__ import annotations
 
 from .data import BREAKDOWNS, ReportData, collect
 from .html import render_html, render_report
+from .png import PANELS, dashboard_png, render_png
 
-__all__ = ["BREAKDOWNS", "ReportData", "collect", "render_html", "render_report"]
+__all__ = [
+    "BREAKDOWNS",
+    "PANELS",
+    "ReportData",
+    "collect",
+    "dashboard_png",
+    "render_html",
+    "render_png",
+    "render_report",
+]

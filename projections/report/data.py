@@ -79,9 +79,7 @@ def collect(
     breakdowns = {
         by: [
             {"group": g, **f}
-            for g, f in stats(
-                journal_dir, by=by, since=since, until=until, account=account
-            ).items()
+            for g, f in stats(journal_dir, by=by, since=since, until=until, account=account).items()
         ]
         for by in BREAKDOWNS
     }
@@ -109,7 +107,11 @@ def collect(
             breakdowns=breakdowns,
             calibration={dim: _calibration(con, dim, sel) for dim in _CALIBRATION},
             signals=_run(con, _SIGNALS, sel),
-            oco=_run(con, f"SELECT * FROM oco_pairs WHERE {_SEL_CREATED} ORDER BY created_ts, oco_group_id", sel),  # fmt: skip
+            oco=_run(
+                con,
+                f"SELECT * FROM oco_pairs WHERE {_SEL_CREATED} ORDER BY created_ts, oco_group_id",
+                sel,
+            ),  # fmt: skip
             trail=_run(con, _TRAIL, sel),
             latency=_run(con, _LATENCY, sel[:2]),
             alerts_by_kind=_run(con, _ALERTS_BY_KIND, sel),
@@ -169,7 +171,7 @@ def _calibration(con: Any, dim: str, sel: list[Any]) -> list[dict[str, Any]]:
     order = "min(confidence)" if dim == "confidence_bucket" else "1"
     return _run(
         con,
-        f"SELECT {dim} AS \"group\", count(*) AS recommendations, "
+        f'SELECT {dim} AS "group", count(*) AS recommendations, '
         "count(*) FILTER (WHERE executed) AS executed, "
         "count(*) FILTER (WHERE executed AND trade_status = 'closed') AS closed, "
         "count(*) FILTER (WHERE executed AND won) AS wins, "

@@ -90,9 +90,7 @@ def _summary(d: ReportData) -> str:
         f'<div class="s">{_e(sub)}</div></div>'
         for key, name, value, sub in cards
     )
-    notes = "".join(
-        f"<dt>{_e(name)}</dt><dd>{_e(CARD_DEFS[key])}</dd>" for key, name, *_ in cards
-    )
+    notes = "".join(f"<dt>{_e(name)}</dt><dd>{_e(CARD_DEFS[key])}</dd>" for key, name, *_ in cards)
     empty = "" if d.has_trades else _empty("No closed trade in this selection.")
     return _section("summary", "Summary", f'<div class="cards">{html}</div>{empty}'
                     f'<dl class="defs">{notes}</dl>', define=False)  # fmt: skip
@@ -159,10 +157,16 @@ def _breakdowns(d: ReportData) -> str:
             _table(
                 [by, *_GROUP_COLS],
                 [
-                    (g, r["trades"], f"{r['wins']} / {r['losses']} / {r['breakevens']}",
-                     _pct(r["win_rate"]), _m(r["net_pnl"]),
-                     "inf" if r["profit_factor_is_inf"] else _x(r["profit_factor"]),
-                     _m(r["expectancy"]), _r(r["expectancy_r"]))
+                    (
+                        g,
+                        r["trades"],
+                        f"{r['wins']} / {r['losses']} / {r['breakevens']}",
+                        _pct(r["win_rate"]),
+                        _m(r["net_pnl"]),
+                        "inf" if r["profit_factor_is_inf"] else _x(r["profit_factor"]),
+                        _m(r["expectancy"]),
+                        _r(r["expectancy_r"]),
+                    )
                     for g, r in zip(labels, rows, strict=True)
                 ],  # fmt: skip
                 money_cols={4, 6},
@@ -193,9 +197,17 @@ def _calibration(d: ReportData) -> str:
             _table(
                 [title, *_CAL_COLS],
                 [
-                    ("(none)" if r["group"] is None else r["group"], r["recommendations"],
-                     r["executed"], r["closed"], r["wins"], _pct(r["win_rate"]),
-                     _x(r["avg_confidence"], 1), _r(r["avg_r"]), _m(r["net_pnl"]))
+                    (
+                        "(none)" if r["group"] is None else r["group"],
+                        r["recommendations"],
+                        r["executed"],
+                        r["closed"],
+                        r["wins"],
+                        _pct(r["win_rate"]),
+                        _x(r["avg_confidence"], 1),
+                        _r(r["avg_r"]),
+                        _m(r["net_pnl"]),
+                    )
                     for r in rows
                 ],  # fmt: skip
                 money_cols={8},
@@ -222,12 +234,33 @@ def _oco_trail(d: ReportData) -> str:
     if d.oco:
         parts.append(
             _table(
-                ["group", "symbol", "created", "status", "filled", "cancelled", "cancel latency", "failure"],
                 [
-                    (r["oco_group_id"], r["symbol"], _t(r["created_ts"]), r["status"],
-                     r["filled_ticket"] or "", r["cancel_ticket"] or "",
-                     "" if r["cancel_latency_ms"] is None else f"{r['cancel_latency_ms']:,.0f} ms",
-                     " ".join(str(x) for x in (r["failure"], r["failure_retcode"], r["failure_error"]) if x))
+                    "group",
+                    "symbol",
+                    "created",
+                    "status",
+                    "filled",
+                    "cancelled",
+                    "cancel latency",
+                    "failure",
+                ],
+                [
+                    (
+                        r["oco_group_id"],
+                        r["symbol"],
+                        _t(r["created_ts"]),
+                        r["status"],
+                        r["filled_ticket"] or "",
+                        r["cancel_ticket"] or "",
+                        ""
+                        if r["cancel_latency_ms"] is None
+                        else f"{r['cancel_latency_ms']:,.0f} ms",
+                        " ".join(
+                            str(x)
+                            for x in (r["failure"], r["failure_retcode"], r["failure_error"])
+                            if x
+                        ),
+                    )
                     for r in d.oco
                 ],
             )  # fmt: skip
@@ -243,15 +276,36 @@ def _oco_trail(d: ReportData) -> str:
          _f(r["r_multiple"]), _f(r["mfe_r"]))
         for r in d.trail
     ]  # fmt: skip
-    parts.append(svg.stop_audit_chart(chart_rows, "Stop audit: initial stop, final stop, exit, MFE in R"))
+    parts.append(
+        svg.stop_audit_chart(chart_rows, "Stop audit: initial stop, final stop, exit, MFE in R")
+    )
     parts.append(
         _table(
-            ["trade", "symbol", "stop moves", "initial stop", "final stop", "final stop R",
-             "exit R", "MFE R", "R given back", "close reason"],
             [
-                (r["trade_id"], r["symbol"], r["trail_count"], r["initial_sl"], r["final_sl"],
-                 _r(r["final_stop_r"]), _r(r["r_multiple"]), _r(r["mfe_r"]),
-                 _r(r["r_given_back"]), r["close_reason"] or "")
+                "trade",
+                "symbol",
+                "stop moves",
+                "initial stop",
+                "final stop",
+                "final stop R",
+                "exit R",
+                "MFE R",
+                "R given back",
+                "close reason",
+            ],
+            [
+                (
+                    r["trade_id"],
+                    r["symbol"],
+                    r["trail_count"],
+                    r["initial_sl"],
+                    r["final_sl"],
+                    _r(r["final_stop_r"]),
+                    _r(r["r_multiple"]),
+                    _r(r["mfe_r"]),
+                    _r(r["r_given_back"]),
+                    r["close_reason"] or "",
+                )
                 for r in d.trail
             ],
         )  # fmt: skip
@@ -322,7 +376,9 @@ def _table(
 def _title(d: ReportData) -> str:
     parts = [f"account {d.account}" if d.account else "all accounts"]
     if d.since or d.until:
-        parts.append(f"closed {_t(d.since) if d.since else '…'} to {_t(d.until) if d.until else 'now'}")
+        parts.append(
+            f"closed {_t(d.since) if d.since else '…'} to {_t(d.until) if d.until else 'now'}"
+        )
     return "Trading journal report: " + ", ".join(parts)
 
 

@@ -78,7 +78,9 @@ def _y_axis(scale: _Scale, ticks: list[float], left: float, right: float) -> lis
     out = []
     for t in ticks:
         y = scale(t)
-        out.append(f'<line x1="{_n(left)}" x2="{_n(right)}" y1="{_n(y)}" y2="{_n(y)}" class="grid"/>')
+        out.append(
+            f'<line x1="{_n(left)}" x2="{_n(right)}" y1="{_n(y)}" y2="{_n(y)}" class="grid"/>'
+        )
         out.append(_text(left - 6, y + 4, _fmt(t), "end"))
     return out
 
@@ -140,7 +142,13 @@ def _time_ticks(t0: dt.datetime, t1: dt.datetime, count: int = 6) -> list[dt.dat
 
 def _time_label(t: dt.datetime, span: float) -> str:
     t = t.astimezone(dt.UTC)
-    return f"{t:%H:%M}" if span <= 86400 else f"{t:%m-%d %H:%M}" if span <= 7 * 86400 else f"{t:%Y-%m-%d}"
+    return (
+        f"{t:%H:%M}"
+        if span <= 86400
+        else f"{t:%m-%d %H:%M}"
+        if span <= 7 * 86400
+        else f"{t:%Y-%m-%d}"
+    )
 
 
 def bar_chart(
@@ -228,7 +236,9 @@ def calendar_heatmap(days: dict[dt.date, tuple[float, int]], label: str) -> str:
     return _svg(top + 7 * cell + 6, body, label, max(left + weeks * cell + 60, 160))
 
 
-def calibration_chart(rows: Sequence[tuple[str, float | None, float | None, int]], label: str) -> str:
+def calibration_chart(
+    rows: Sequence[tuple[str, float | None, float | None, int]], label: str
+) -> str:
     """Per confidence bucket: the realised win rate (bar) against the stated confidence (dot).
 
     ``rows``: (bucket, win rate 0-1 or None, average confidence 0-100 or None, closed trades).
