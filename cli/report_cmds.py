@@ -26,7 +26,7 @@ def parse_duration(value: str, option: str) -> dt.timedelta:
     match = _DURATION.match(value)
     if not match or float(match.group(1)) <= 0:
         raise click.BadParameter(
-            f"{value!r} is not a duration like 30m, 8h, 2d", param_hint=f"'{option}'"
+            f"{value!r} is not a positive duration like 30m, 8h, 2d", param_hint=f"'{option}'"
         )
     return dt.timedelta(seconds=float(match.group(1)) * _UNIT[match.group(2)])
 

@@ -118,7 +118,7 @@ SELECT ts, 'alert' AS source, kind AS what, symbol, position_id, message AS deta
 FROM alerts WHERE {_W} AND kind = 'emergency_close'
 UNION ALL
 SELECT ts, 'deal' AS source, 'close reason ' || reason AS what, symbol, position_id,
-    'deal ' || deal_ticket || ', net ' || CAST(net AS VARCHAR) AS detail
+    'deal ' || deal_ticket || ', net ' || CAST(CAST(net AS DECIMAL(18, 2)) AS VARCHAR) AS detail
 FROM deals WHERE {_W} AND entry IN ('out', 'out_by', 'inout') AND list_contains($3, reason)
 ORDER BY ts, source
 """
@@ -168,7 +168,7 @@ SELECT ts, type AS what, coalesce(oco_group_id, recommendation_id, '') || ': ' |
 FROM events WHERE {_W} AND type IN ('oco.failed', 'recommendation.failed')
 UNION ALL
 SELECT ts, 'deal ' || reason AS what, symbol || ' position ' || position_id || ' closed, net '
-    || CAST(net AS VARCHAR) FROM deals
+    || CAST(CAST(net AS DECIMAL(18, 2)) AS VARCHAR) AS detail FROM deals
 WHERE {_W} AND entry IN ('out', 'out_by', 'inout') AND reason = 'so'
 ORDER BY ts, what
 """
