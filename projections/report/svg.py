@@ -155,7 +155,7 @@ def bar_chart(
     labels: Sequence[str], values: Sequence[float], label: str, tips: Sequence[str] | None = None
 ) -> str:
     """Vertical bars around zero: green above, red below; ``tips`` are the hover texts."""
-    left, right, top, bottom = 70.0, WIDTH - 10.0, 12.0, 190.0
+    left, right, top, bottom = 70.0, WIDTH - 10.0, 12.0, 150.0
     lo, hi = min(0.0, *values), max(0.0, *values)
     ys = _Scale(lo, hi, bottom, top)
     body = _y_axis(ys, _ticks(ys.lo, ys.hi, 4), left, right)
@@ -275,7 +275,7 @@ def stop_audit_chart(
     green/red) and the best favourable excursion (MFE, open circle); the gap from MFE back to
     the exit is the R given back. ``rows``: (trade label, final stop R, exit R, MFE R)."""
     values = [-1.0] + [v for r in rows for v in r[1:] if v is not None]
-    left, right, top, row_h = 150.0, WIDTH - 20.0, 10.0, 18.0
+    left, right, top, row_h = 190.0, WIDTH - 20.0, 10.0, 18.0
     xs = _Scale(min(values) - 0.2, max(values) + 0.2, left, right)
     bottom = top + row_h * len(rows)
     body = []
@@ -286,7 +286,7 @@ def stop_audit_chart(
     for i, (name, stop, exit_r, mfe) in enumerate(rows):
         y = top + row_h * (i + 0.5)
         known = [v for v in (-1.0, stop, exit_r, mfe) if v is not None]
-        body.append(_text(left - 8, y + 4, name if len(name) <= 22 else name[:21] + "…", "end"))
+        body.append(_text(left - 8, y + 4, name if len(name) <= 26 else name[:25] + "…", "end"))
         body.append(
             f'<line x1="{_n(xs(min(known)))}" x2="{_n(xs(max(known)))}" y1="{_n(y)}" '
             f'y2="{_n(y)}" stroke="{GREY}"/>'
@@ -308,4 +308,15 @@ def stop_audit_chart(
                 f'fill="{GREEN if exit_r >= 0 else RED}"><title>'
                 f"{_e(f'{name}: exit {exit_r:+.2f} R')}</title></circle>"
             )
-    return _svg(bottom + 22, body, label)
+    y = bottom + 34
+    body += [
+        f'<circle cx="{_n(left)}" cy="{_n(y - 4)}" r="3" fill="{RED}"/>',
+        _text(left + 8, y, "initial stop (-1 R)", "start"),
+        f'<rect x="{_n(left + 126)}" y="{_n(y - 8)}" width="8" height="8" fill="{AXIS}"/>',
+        _text(left + 140, y, "final stop", "start"),
+        f'<circle cx="{_n(left + 214)}" cy="{_n(y - 4)}" r="5" fill="{GREEN}"/>',
+        _text(left + 224, y, "exit (green win, red loss)", "start"),
+        f'<circle cx="{_n(left + 390)}" cy="{_n(y - 4)}" r="5" fill="none" stroke="{BLUE}" stroke-width="2"/>',
+        _text(left + 400, y, "MFE (best excursion)", "start"),
+    ]
+    return _svg(bottom + 42, body, label)
