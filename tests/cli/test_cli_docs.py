@@ -29,8 +29,8 @@ def _help(*args: str) -> str:
 
 def test_the_expected_commands_exist() -> None:
     assert COMMANDS == [
-        "append", "demo", "import", "init", "rebuild", "repair", "sql", "stats", "tail",
-        "trade", "trades", "verify",
+        "append", "audit", "demo", "import", "init", "rebuild", "repair", "report", "sql",
+        "stats", "tail", "trade", "trades", "verify",
     ]  # fmt: skip
     assert SUBCOMMANDS == [("import", "mt5-report")]
 
