@@ -6,7 +6,8 @@ html = render_report("journal", since="2026-03-01", account="51234567")  # one H
 png = dashboard_png("journal")          # equity curve + drawdown, PNG bytes for the bot
 ```
 
-``data.py`` reads the figures, ``svg.py`` / ``html.py`` draw the page, ``png.py`` the PNGs
+``data.py`` reads the figures; ``html.py`` (trading sections), ``ops_sections.py`` (AI and
+operations sections), ``blocks.py`` (tables, formats, page template) and ``svg.py`` draw the page; ``png.py`` the PNGs
 (matplotlib, Agg backend, imported only when called), ``defs.py`` holds every definition.
 """
 

@@ -4,7 +4,7 @@
 (the same conventions as ``projections.api``: money ``Decimal``, ratios ``float``, aware UTC
 datetimes). Trades are selected by close time (``until`` exclusive), everything else by its own
 event time; ``account`` selects one trading account where the rows carry one. Rendering lives in
-``html.py`` / ``svg.py`` / ``png.py``; nothing here formats.
+``html.py`` (+ ``ops_sections.py``, ``blocks.py``) / ``svg.py`` / ``png.py``; nothing here formats.
 """
 
 from __future__ import annotations
