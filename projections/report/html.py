@@ -122,8 +122,11 @@ def _calendar(d: ReportData) -> str:
         [(r["day"].isoformat(), r["trades"], b.money(r["net_pnl"])) for r in d.daily_pnl[-31:]],
         money_cols={2},
     )
+    listing = (
+        f"<details><summary>The last {min(len(d.daily_pnl), 31)} days</summary>{table}</details>"
+    )
     return b.section(
-        "calendar", "Daily P&L", svg.calendar_heatmap(days, "Daily net P&L calendar") + table
+        "calendar", "Daily P&L", svg.calendar_heatmap(days, "Daily net P&L calendar") + listing
     )
 
 

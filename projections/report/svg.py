@@ -117,9 +117,10 @@ def equity_chart(
             "</title></circle>"
         )
     body.append(_text(left, mid + 19, "drawdown (peak - equity)", "start", "t sub"))
-    for t in _time_ticks(points[0][0], points[-1][0]):
-        x = xs(t.timestamp())
-        body.append(_text(x, bottom + 16, _time_label(t, t1 - t0)))
+    ticks = _time_ticks(points[0][0], points[-1][0])
+    for i, t in enumerate(ticks):
+        anchor = "start" if i == 0 else "end" if i == len(ticks) - 1 else "middle"
+        body.append(_text(xs(t.timestamp()), bottom + 16, _time_label(t, t1 - t0), anchor))
     return _svg(bottom + 22, body, label)
 
 
