@@ -73,15 +73,19 @@ def collect(
     account: str | None = None,
     *,
     now: dt.datetime | None = None,
+    breakdowns: tuple[str, ...] = BREAKDOWNS,
 ) -> ReportData:
-    """Read every section of the report for the selection (see the module docstring)."""
+    """Read every section of the report for the selection (see the module docstring).
+
+    ``breakdowns``: the ``stats --by`` groupings to compute (the costly part; the dashboard PNG
+    asks only for the ones it draws)."""
     summary = stats(journal_dir, since=since, until=until, account=account)
-    breakdowns = {
+    groups = {
         by: [
             {"group": g, **f}
             for g, f in stats(journal_dir, by=by, since=since, until=until, account=account).items()
         ]
-        for by in BREAKDOWNS
+        for by in breakdowns
     }
     sel = [_ts(since), _ts(until), account]
     con = connect_readonly(journal_dir)
@@ -104,7 +108,7 @@ def collect(
             ),
             r_values=[float(r["r_multiple"]) for r in r_rows if r["r_multiple"] is not None],
             trades_without_r=sum(1 for r in r_rows if r["r_multiple"] is None),
-            breakdowns=breakdowns,
+            breakdowns=groups,
             calibration={dim: _calibration(con, dim, sel) for dim in _CALIBRATION},
             signals=_run(con, _SIGNALS, sel),
             oco=_run(

@@ -37,7 +37,9 @@ def dashboard_png(
 ) -> bytes:
     """Return the dashboard image (PNG bytes) of the journal's selection."""
     _check_panels(panels)
-    return render_png(collect(journal_dir, since, until, account), panels, width=width, dpi=dpi)
+    groups = ("symbol",) if "by_symbol" in panels else ()
+    data = collect(journal_dir, since, until, account, breakdowns=groups)
+    return render_png(data, panels, width=width, dpi=dpi)
 
 
 def render_png(
