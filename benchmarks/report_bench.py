@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import statistics
 import tempfile
 import time
@@ -54,11 +55,13 @@ def run(workdir: Path | None, days: list[int]) -> str:
             html = render_report(path)
             start = dt.datetime.combine(DEFAULT_DATE, dt.time(), dt.UTC)
             end = start + dt.timedelta(days=n)
+            report = _best(functools.partial(render_report, path))
+            equity = _best(functools.partial(dashboard_png, path))
+            every = _best(functools.partial(dashboard_png, path, panels=PANELS))
+            review = _best(functools.partial(audit, path, start, end))
             rows.append(
-                f"| {n} | {events} | {_best(lambda: render_report(path)):.2f} s "
-                f"| {len(html) / 1024:.0f} KiB | {_best(lambda: dashboard_png(path)):.2f} s "
-                f"| {_best(lambda: dashboard_png(path, panels=PANELS)):.2f} s "
-                f"| {_best(lambda: audit(path, start, end)):.2f} s |"
+                f"| {n} | {events} | {report:.2f} s | {len(html) / 1024:.0f} KiB "
+                f"| {equity:.2f} s | {every:.2f} s | {review:.2f} s |"
             )
     return "\n".join(rows)
 
