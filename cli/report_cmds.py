@@ -94,6 +94,8 @@ def report(
     """
     from tradejournal.projections.report import collect, render_html, render_png
 
+    if since is not None and until is not None and since >= until:
+        raise click.BadParameter("--since must be before --until", param_hint="'--since'")
     if panels and png is None:
         raise click.UsageError("--panel chooses the panels of --png: pass --png FILE too")
     data = collect(settings.journal, since, until, account)

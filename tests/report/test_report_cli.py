@@ -38,7 +38,8 @@ def test_dash_prints_the_page(session_dir: Path) -> None:
 
 def test_bad_input_exits_2_and_writes_nothing(session_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    for args in (["--panel", "equity"], ["--since", "yesterday"], ["--png", "x.png", "--panel", "pie"]):  # fmt: skip
+    for args in (["--panel", "equity"], ["--since", "yesterday"], ["--png", "x.png", "--panel", "pie"],
+                 ["--since", "2024-03-05", "--until", "2024-03-04"]):  # fmt: skip
         result = _run(session_dir, "--out", str(out), *args)
         assert result.exit_code == 2, (args, result.output)
     assert not out.exists()
