@@ -48,6 +48,7 @@ def _package_folders() -> set[str]:
 @pytest.mark.slow
 def test_every_package_folder_and_sql_file_is_in_the_wheel(tmp_path: Path) -> None:
     """A folder with an ``__init__.py`` imports in the editable install; it must ship too."""
+    import shutil
     import subprocess
     import sys
     import zipfile
@@ -66,6 +67,7 @@ def test_every_package_folder_and_sql_file_is_in_the_wheel(tmp_path: Path) -> No
         ],
         check=True,
         capture_output=True,
+        cwd=tmp_path,
     )
     (wheel,) = tmp_path.glob("tradejournal-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
