@@ -48,7 +48,6 @@ def _package_folders() -> set[str]:
 @pytest.mark.slow
 def test_every_package_folder_and_sql_file_is_in_the_wheel(tmp_path: Path) -> None:
     """A folder with an ``__init__.py`` imports in the editable install; it must ship too."""
-    import shutil
     import subprocess
     import sys
     import zipfile
