@@ -77,12 +77,13 @@ def test_a_random_walk_session_scanned_every_bar_matches_the_reference(journal: 
     opens = [int(t) for t in rates["time"]]
     high, low, close = ([float(v) for v in rates[f]] for f in ("high", "low", "close"))
     for event in written:  # each signal's values equal the reference at its bar
-        label = dt.datetime.strptime(event.signal_id.split("-")[3], "%Y%m%dT%H%M")
-        bar = opens.index(int(label.replace(tzinfo=UTC).timestamp()))
+        stamp = event.signal_id.split("-")[3] + "+0000"
+        label = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%z")  # server wall clock, as UTC
+        bar = opens.index(int(label.timestamp()))
         first = max(0, bar + 2 - settings.bars)  # `bars` fetched, the forming one dropped
         segment = slice(first, bar + 1)
         rsi = ref_rsi(close[segment], 14)[-1]
         adx = ref_adx(high[segment], low[segment], close[segment], 14)[0][-1]
         assert event.rsi == pytest.approx(rsi, abs=0.005), event.signal_id
         assert event.adx == pytest.approx(adx, abs=0.005), event.signal_id
-        assert event.ts == label.replace(tzinfo=UTC) + dt.timedelta(minutes=15 - 120)
+        assert event.ts == label + dt.timedelta(minutes=15 - 120)
