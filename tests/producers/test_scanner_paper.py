@@ -15,6 +15,7 @@ from test_scanner_job import _first_exit_from_oversold, _series
 from tradejournal.producers.config import ScannerSettings, ServerClock
 from tradejournal.producers.mt5 import PaperTerminal
 from tradejournal.producers.mt5.paper import CsvBar, RandomWalkFeed
+from tradejournal.producers.scanner import Scanner
 from tradejournal.store import Journal
 
 UTC = dt.UTC
@@ -38,8 +39,6 @@ def test_replayed_history_bars_give_the_signal_at_the_same_bar(journal: Journal)
     settings = ScannerSettings(
         symbols=["EURUSD"], timeframes=["H1"], bars=100, counter_trend_max_adx=100
     )
-    from tradejournal.producers.scanner import Scanner
-
     scanner = Scanner(paper, journal, settings, clock=ServerClock(offset_h=2.0))
     (event,) = scanner.scan_once()  # the quote at `after` is the forming bar: dropped
 
@@ -61,8 +60,6 @@ def test_a_random_walk_session_scanned_every_bar_matches_the_reference(journal: 
         symbols=["EURUSD"], timeframes=["M15"], bars=120, rules=["rsi_reversal", "di_cross"]
     )
     settings = msgspec.structs.replace(settings, counter_trend_max_adx=100)
-    from tradejournal.producers.scanner import Scanner
-
     scanner = Scanner(paper, journal, settings, clock=ServerClock(offset_h=2.0), now=lambda: paper.utc_now)  # fmt: skip
     written = []
     for _ in range(2 * 24 * 4):  # two days, one scan per M15 bar
