@@ -278,3 +278,16 @@ def test_every_wrong_key_is_reported_however_many_there_are(
     assert sorted(p.split(" ", 1)[0].split("[", 1)[0] for p in problems) == sorted(
         f"{s}.{k}" + ("." + "x" if k == "prices" else "") for s, k in wrong
     )
+
+
+def test_patterns_and_unknown_names_are_explained_in_words() -> None:
+    assert _problems('foo = 1\n[paper]\ncurrency = "usd"\n[telegram]\nbase_url = "ftp://x"\n') == [
+        "foo: unknown section (known in the file: journal, mt5, mt5linux, paper, oco, trailing,"
+        " scanner, alerts, telegram, openai, recommendations, export, logging)",
+        'paper.currency = "usd": expected three capital letters (e.g. USD)',
+        'telegram.base_url = "ftp://x": expected an http:// or https:// URL',
+    ]
+    assert _problems("[scanner]\ninterval_s = true\nbars = 300.5\n") == [
+        "scanner.interval_s = true: expected a number, found true or false",
+        "scanner.bars = 300.5: expected an integer, found a number",
+    ]
