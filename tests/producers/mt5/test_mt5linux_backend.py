@@ -51,7 +51,8 @@ def server() -> Iterator[int]:
                 break
             except OSError:
                 if proc.poll() is not None:
-                    raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "died")
+                    err = proc.stderr.read().decode() if proc.stderr else "died"
+                    raise RuntimeError(err) from None
                 time.sleep(0.1)
         yield port
     finally:
@@ -109,7 +110,7 @@ def test_round_trip_through_rpyc(server: int) -> None:
         ]
         assert term.last_error() == (mt5.RES_S_OK, "Success")
     finally:
-        term.close()  # type: ignore[attr-defined]
+        term.close()  # type: ignore[attr-defined]  # (Mt5LinuxTerminal.close)
 
 
 def test_no_server_is_a_clear_error() -> None:
