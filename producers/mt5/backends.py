@@ -9,7 +9,10 @@
   :class:`~.mt5linux_client.Mt5LinuxTerminal`; ``client="package"`` uses the ``mt5linux``
   package's own ``MetaTrader5(host=…, port=…)`` class (1.1.x needs Python >= 3.12 and docker or
   udocker, which it uses to find — or start — its container).
-- ``"paper"``: a :class:`~.paper.PaperTerminal`; settings are its keyword arguments.
+- ``"paper"``: a :class:`~.paper.PaperTerminal` built by :func:`~.paper.session.paper_session`
+  (``feed="random"`` with ``seed``, or ``feed="csv"`` with ``csv``/``symbol``/``bar_seconds``/
+  ``warmup``; other settings are PaperTerminal's keyword arguments: ``balance``, ``hedging``,
+  ``leverage``, ``commission_per_lot``, ``utc_offset_h`` or ``server_tz``, ``start`` …).
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ def open_terminal(backend: str, **settings: Any) -> Terminal:
     if backend == "mt5linux":
         return _mt5linux(dict(settings))
     if backend == "paper":
-        from .paper import PaperTerminal
+        from .paper.session import paper_session
 
-        return PaperTerminal(**settings)
+        return paper_session(**settings)
     raise ValueError(f"unknown MT5 backend {backend!r}: use one of {', '.join(BACKENDS)}")
