@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from tradejournal.producers.mt5 import api as mt5
@@ -76,8 +77,8 @@ def test_round_trip_through_rpyc(server: int) -> None:
         # server time is UTC+2: 2026-01-05 00:00 UTC is 02:00 on the server
         assert tick.time == int(dt.datetime(2026, 1, 5, 2, tzinfo=dt.UTC).timestamp())
         result = term.order_send(
-            {"action": term.TRADE_ACTION_DEAL, "symbol": "EURUSD", "volume": 0.2,
-             "type": term.ORDER_TYPE_SELL, "price": tick.bid, "deviation": 5, "sl": 1.105,
+            {"action": term.TRADE_ACTION_DEAL, "symbol": "EURUSD", "volume": np.float64(0.2),
+             "type": term.ORDER_TYPE_SELL, "price": tick.bid, "deviation": np.int64(5), "sl": 1.105,
              "magic": 42, "comment": "rpyc"}
         )  # fmt: skip
         assert isinstance(result, mt5.OrderSendResult)
