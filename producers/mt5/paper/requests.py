@@ -62,9 +62,11 @@ class Request:
 def _number(key: str, value: Any, kind: type) -> Any:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise BadRequest(f'Invalid "{key}" argument')
+    if kind is int and isinstance(value, numbers.Integral):
+        return int(value)  # exact, even for tickets beyond 2**53
     number = float(value)
     if kind is int:
-        if not isinstance(value, numbers.Integral) and not number.is_integer():
+        if not number.is_integer():
             raise BadRequest(f'Invalid "{key}" argument')
         return int(number)
     return number
