@@ -71,6 +71,9 @@ def test_round_trip_through_rpyc(server: int) -> None:
         assert (info.login, info.balance, info.currency, info.margin_mode) == (
             5_000_001, 10_000.0, "USD", mt5.ACCOUNT_MARGIN_MODE_RETAIL_HEDGING,
         )  # fmt: skip
+        spec = term.symbol_info("EURUSD")
+        assert isinstance(spec, mt5.SymbolInfo)
+        assert (spec.name, spec.digits, spec.trade_contract_size) == ("EURUSD", 5, 100_000.0)
         tick = term.symbol_info_tick("EURUSD")
         assert isinstance(tick, mt5.Tick)
         assert (tick.bid, tick.ask) == (1.1, 1.1001)
