@@ -3,7 +3,7 @@
 ``paper_session(feed="random", seed=7)`` moves every default symbol by a seeded random walk;
 ``paper_session(feed="csv", csv="eurusd_m1.csv", symbol="EURUSD", bar_seconds=60, warmup=200)``
 replays a CSV of bars (the first ``warmup`` bars become history for ``copy_rates_*``, and the
-session starts where the replay starts). Any other keyword goes to :class:`PaperTerminal`.
+session starts where the replay starts; ``csv_utc_offset_h`` if its times are server times). Any other keyword goes to :class:`PaperTerminal`.
 Prices move when the caller runs ``terminal.step(n)`` (the poll loop does, once per poll).
 """
 
@@ -34,6 +34,7 @@ def paper_session(
     bar_seconds: int = 60,
     warmup: int = 0,
     spread_points: int = 10,
+    csv_utc_offset_h: float = 0.0,
     **terminal: Any,
 ) -> PaperTerminal:
     """A :class:`PaperTerminal` with a ``"random"`` or ``"csv"`` feed attached (or none)."""
@@ -57,16 +58,13 @@ def paper_session(
     specs = {s.name: s for s in terminal.get("symbols") or DEFAULT_SPECS.values()}
     places = specs[symbol].digits if symbol in specs else 5
     bars = CsvBarFeed(csv, symbol, bar_seconds=bar_seconds, spread_points=spread_points,
-                      digits=places, warmup=warmup)  # fmt: skip
-    first = next(
-        iter(CsvBarFeed(csv, symbol, bar_seconds=bar_seconds, digits=places, warmup=warmup)), None
-    )
+                      digits=places, warmup=warmup, utc_offset_h=csv_utc_offset_h)  # fmt: skip
+    first = next(iter(bars), None)  # the opening quote; the feed goes on from the next one
     if first is None:
         raise ValueError(f"{csv}: no bars to replay after the {warmup} warm-up bars")
     terminal.setdefault("start", dt.datetime.fromtimestamp(first.utc_ms / 1000, dt.UTC))
-    point = 10.0**-places
     quotes = {k: v for k, v in DEFAULT_QUOTES.items() if k != symbol}
-    quotes[symbol] = (first.bid, round(first.bid + spread_points * point, places))
+    quotes[symbol] = (first.bid, first.ask)
     terminal.setdefault("quotes", quotes)
     term = PaperTerminal(**terminal)
     term.load_bars(symbol, bars.history)

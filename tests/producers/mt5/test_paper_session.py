@@ -38,11 +38,14 @@ def test_csv_session_starts_where_the_replay_starts(tmp_path: pathlib.Path) -> N
     assert isinstance(term, PaperTerminal) and term.initialize()
     assert term.utc_now == dt.datetime.fromtimestamp(1_767_600_600, dt.UTC)
     assert term.symbol_info_tick("XAUUSD")[1:3] == (2002.0, 2002.3)  # type: ignore[index]
-    assert term.step(1_000) == 4 * 4  # four quotes per replayed bar
+    assert term.step(1_000) == 4 * 4 - 1  # four quotes per replayed bar, the first one applied
     m5 = term.copy_rates_from_pos("XAUUSD", mt5.TIMEFRAME_M5, 0, 100)
     assert m5 is not None
     assert [float(b["close"]) for b in m5] == [2001.0, 2002.0, 2003.0, 2004.0, 2005.0, 2006.0]
     assert term.step() == 0
+    shifted = paper_session(feed="csv", csv=path, symbol="XAUUSD", bar_seconds=300, warmup=2,
+                            csv_utc_offset_h=2)  # fmt: skip
+    assert shifted.utc_now == dt.datetime.fromtimestamp(1_767_600_600 - 7200, dt.UTC)
     with pytest.raises(ValueError, match="unknown paper feed"):
         paper_session(feed="ticks")
 
