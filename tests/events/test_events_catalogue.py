@@ -47,8 +47,8 @@ from tradejournal.events import (
 GOLDEN_SCHEMA = Path(__file__).resolve().parents[1] / "golden" / "event_schema.json"
 TAG_RE = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
 
-# DESIGN.md "The event catalogue (v1)": family -> tags -> the fields DESIGN.md requires.
-# Where the catalogue spells a DESIGN.md field differently, the comment says why.
+# The catalogue as designed (README, "Event catalogue (v1)"): family -> tags -> required fields.
+# Where the code spells a designed field differently, the comment says why.
 DESIGN_CATALOGUE: dict[str, dict[str, set[str]]] = {
     "conversation": {
         "conversation.started": {"conversation_id", "user_id", "chat_id"},
