@@ -123,7 +123,7 @@ def _calendar(d: ReportData) -> str:
         money_cols={2},
     )
     listing = (
-        f"<details><summary>The last {min(len(d.daily_pnl), 31)} days</summary>{table}</details>"
+        f"<details><summary>The last {_days(min(len(d.daily_pnl), 31))}</summary>{table}</details>"
     )
     return b.section(
         "calendar", "Daily P&L", svg.calendar_heatmap(days, "Daily net P&L calendar") + listing
@@ -177,6 +177,10 @@ def _breakdowns(d: ReportData) -> str:
             )
         )
     return b.section("breakdowns", "Breakdowns", "".join(parts))
+
+
+def _days(n: int) -> str:
+    return "day" if n == 1 else f"{n} days"
 
 
 def _title(d: ReportData) -> str:
