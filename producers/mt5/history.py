@@ -57,7 +57,7 @@ def history_order_events(
     expired or rejected (a filled order's end is its deal)."""
     out: list[Event] = []
     to_utc = settings.server_time.msc_to_utc
-    env = {"producer": settings.producer, "account": account}
+    env: dict[str, Any] = {"producer": settings.producer, "account": account}
     known = state.orders.get(o.ticket)
     type_ = ORDER_TYPES[o.type] if 0 <= o.type < len(ORDER_TYPES) else "buy"
     if known is None:
@@ -84,7 +84,9 @@ def history_order_events(
         )
     elif known.status != "pending":
         return out
-    done = to_utc(o.time_done_msc or o.time_done * 1000) if (o.time_done_msc or o.time_done) else None
+    done = (
+        to_utc(o.time_done_msc or o.time_done * 1000) if (o.time_done_msc or o.time_done) else None
+    )
     if o.state in (ORDER_STATE_CANCELED, ORDER_STATE_EXPIRED) and done is not None:
         out.append(
             OrderCancelled(

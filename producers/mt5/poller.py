@@ -35,7 +35,7 @@ from tradejournal.events import (
 )
 from tradejournal.store import Journal
 
-from .alerts import AlertSettings, Alerts
+from .alerts import Alerts, AlertSettings
 from .history import deal_events, history_order_events, snapshot_event, spec_event
 from .positions import position_events
 from .recorder import Clock, Recorder, utc_now
@@ -119,9 +119,7 @@ class Mt5Poller:
         positions = self.terminal.positions_get()
         if deals is None or orders is None or positions is None:
             self._api_errors += 1
-            return written + self.alerts.api_errors(
-                self._api_errors + self.trader.api_errors, now
-            )
+            return written + self.alerts.api_errors(self._api_errors + self.trader.api_errors, now)
         self._api_errors = 0
         symbols = sorted({d.symbol for d in deals} | {o.symbol for o in orders}
                          | {p.symbol for p in positions} - {""})  # fmt: skip
@@ -225,7 +223,10 @@ class Mt5Poller:
                         account=acct,
                         order_ticket=o.ticket,
                         symbol=o.symbol,
-                        **changes,
+                        price=changes["price"],
+                        sl=changes["sl"],
+                        tp=changes["tp"],
+                        volume=changes["volume"],
                     )
                 )
         written = self.recorder.record(events)

@@ -38,7 +38,7 @@ def position_events(
 ) -> list[Event]:
     """Stop moves and excursions of the open ``positions`` the journal does not hold yet."""
     out: list[Event] = []
-    env = {"producer": settings.producer, "account": account}
+    env: dict[str, Any] = {"producer": settings.producer, "account": account}
     for p in positions:
         view = state.position(p.identifier)
         side = view.side or ("buy" if p.type == 0 else "sell")

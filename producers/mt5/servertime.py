@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 __all__ = ["ServerTime", "parse_server_offset"]
 
 _NY = re.compile(r"^ny\s*([+-]\s*\d+(?:\.\d+)?)?$", re.IGNORECASE)
-_EPOCH = dt.datetime(1970, 1, 1)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True, slots=True)

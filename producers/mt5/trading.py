@@ -74,9 +74,9 @@ def price_or_none(value: float | None) -> Decimal | None:
     return dec(value) if value else None
 
 
-def r_at(side: str | None, entry: Decimal | None, initial_sl: Decimal | None, price: Decimal) -> (
-    float | None
-):
+def r_at(
+    side: str | None, entry: Decimal | None, initial_sl: Decimal | None, price: Decimal
+) -> float | None:
     """R of ``price`` against the initial risk |entry - initial SL| (None without a stop)."""
     if side is None or entry is None or initial_sl is None or entry == initial_sl:
         return None
@@ -94,6 +94,7 @@ class Trader:
         self.recorder = recorder
         self.server_time = server_time or ServerTime()
         self.api_errors = 0  # consecutive order_send calls that returned None
+        self.last_events: list[Event] = []  # what the last send journaled
 
     def send(
         self,
@@ -132,7 +133,9 @@ class Trader:
             else:
                 self.api_errors = 0
                 code, text = result.retcode, result.comment
-            self.recorder.record([self._rejected(request, action, code, text, env)])
+            self.last_events = self.recorder.record(
+                [self._rejected(request, action, code, text, env)]
+            )
             return result
         self.api_errors = 0
         events: list[Event] = []
@@ -213,7 +216,7 @@ class Trader:
                     atr_distance=atr_distance,
                 )
             )
-        self.recorder.record(events)
+        self.last_events = self.recorder.record(events)
         return result
 
     def _position(self, request: dict[str, Any]) -> Any:
