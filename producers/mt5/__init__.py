@@ -1,7 +1,8 @@
-"""MetaTrader 5 producers: report import, the live poller, the order wrapper, OCO and trailing.
+"""MetaTrader 5 producers: report import, the terminal surface (:mod:`.api`), the paper terminal,
+the live poller, the journaling order wrapper, the OCO and trailing managers.
 
 ```python
-from tradejournal.producers.mt5 import Mt5Poller
+from tradejournal.producers.mt5 import Mt5Poller, PaperTerminal, PollerSettings
 poller = Mt5Poller(terminal, journal, PollerSettings(server_time=parse_server_offset("ny+7")))
 written = poller.poll_once()
 ```
@@ -9,9 +10,10 @@ written = poller.poll_once()
 
 from __future__ import annotations
 
-from .alerts import Alerts, AlertSettings
+from .alerts import AlertSettings, Alerts
 from .backfill import BackfillResult, backfill
 from .oco import OcoManager
+from .paper import PaperTerminal
 from .poller import Mt5Error, Mt5Poller, PollerSettings
 from .recorder import Recorder
 from .servertime import ServerTime, parse_server_offset
@@ -25,6 +27,7 @@ __all__ = [
     "Mt5Error",
     "Mt5Poller",
     "OcoManager",
+    "PaperTerminal",
     "PollerSettings",
     "Recorder",
     "ServerTime",
