@@ -133,18 +133,19 @@ class OcoManager:
         result = self.trader.send(
             {"action": TRADE_ACTION_REMOVE, "order": other}, cancel_reason="oco", oco_group_id=group
         )
+        sent = list(self.trader.last_events)  # order.cancelled, or order.rejected
         if result is not None and result.retcode in OK_RETCODES:
             latency = None
             if fill_ts is not None:
                 latency = max(0.0, (self.recorder.now() - fill_ts).total_seconds() * 1000)
-            return self._triggered(group, filled, other, latency)
+            return sent + self._triggered(group, filled, other, latency)
         fate = self._fate(other)
         if fate is not None and fate[0] == "filled":  # the sibling filled before the cancel
-            return self._failed(group, "both_filled", None, "both legs filled")
+            return sent + self._failed(group, "both_filled", None, "both legs filled")
         code, text = (
             (result.retcode, result.comment) if result is not None else self.terminal.last_error()
         )
-        return self._failed(group, "cancel_refused", int(code), str(text))
+        return sent + self._failed(group, "cancel_refused", int(code), str(text))
 
     def _triggered(self, group: str, filled: int, other: int, latency: float | None) -> list[Event]:
         return self.recorder.record(
