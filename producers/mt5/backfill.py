@@ -65,7 +65,10 @@ def backfill(
     def inside(msc: int) -> bool:
         return date_from <= to_utc(msc) < date_to
 
-    chosen_orders = [o for o in orders if inside(o.time_setup_msc or o.time_setup * 1000)]
+    chosen_orders = sorted(
+        (o for o in orders if inside(o.time_setup_msc or o.time_setup * 1000)),
+        key=lambda o: (o.time_setup_msc or o.time_setup * 1000, o.ticket),
+    )
     order_events: list[Event] = []
     for o in chosen_orders:
         order_events += history_order_events(o, recorder.state, settings, account)

@@ -241,7 +241,10 @@ class Mt5Poller:
         written += self.recorder.record(finals)
         # orders of the history window the journal has never seen (placed while we were down)
         window = self.terminal.history_orders_get(*self._window(now))
-        missed = [o for o in window or () if o.ticket not in state.orders]
+        missed = sorted(
+            (o for o in window or () if o.ticket not in state.orders),
+            key=lambda o: (o.time_setup_msc or o.time_setup * 1000, o.ticket),
+        )
         missed_events: list[Event] = []
         for o in missed:
             missed_events += history_order_events(o, state, self.settings, acct)
