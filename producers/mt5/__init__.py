@@ -10,7 +10,7 @@ written = poller.poll_once()
 
 from __future__ import annotations
 
-from .alerts import AlertSettings, Alerts
+from .alerts import Alerts, AlertSettings
 from .backfill import BackfillResult, backfill
 from .oco import OcoManager
 from .paper import PaperTerminal

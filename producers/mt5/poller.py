@@ -108,10 +108,7 @@ class Mt5Poller:
         info = self.terminal.terminal_info()
         account = self.terminal.account_info() if info is not None else None
         if info is None or account is None or not getattr(info, "connected", True):
-            self._api_errors += 1
-            written += self._disconnected(now)
-            written += self.alerts.api_errors(self._api_errors + self.trader.api_errors, now)
-            return written
+            return self._disconnected(now)  # not an API error streak: the outage is the alert
         if state.connected is not True:
             written += self._connected(info, account, now)
         deals = self.terminal.history_deals_get(*self._window(now))
@@ -121,6 +118,7 @@ class Mt5Poller:
             self._api_errors += 1
             return written + self.alerts.api_errors(self._api_errors + self.trader.api_errors, now)
         self._api_errors = 0
+        written += self.alerts.api_errors(self.trader.api_errors, now)
         symbols = sorted({d.symbol for d in deals} | {o.symbol for o in orders}
                          | {p.symbol for p in positions} - {""})  # fmt: skip
         written += self.recorder.record(self._specs(symbols, now))
