@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tradejournal.events import Event
@@ -144,7 +144,7 @@ class TrailingManager:
             found.append((entry + sign * dec(s.breakeven_offset_points) * point,
                           "breakeven", "breakeven", None))  # fmt: skip
         if s.atr_multiplier and atr:
-            dist = _round(dec(atr) * dec(s.atr_multiplier), tick, ROUND_CEILING)
+            dist = _round(dec(round(atr * s.atr_multiplier, 10)), tick, ROUND_HALF_UP)
             found.append((price - sign * dist, "trailing", "atr", dist))
         if s.fixed_distance_points:
             found.append((price - sign * dec(s.fixed_distance_points) * point,
