@@ -21,7 +21,7 @@ from .book import Account, Book, Quote
 from .checks import comment_for
 from .clock import DEFAULT_START, ServerClock
 from .execution import Executor
-from .faults import Faults, ScriptedFailure
+from .faults import NO_IPC, Faults, ScriptedFailure
 from .feeds import CsvBar, FeedTick
 from .market import Market
 from .specs import DEFAULT_SPECS, SymbolSpec
@@ -84,6 +84,16 @@ class PaperCore:
                 self.set_quote(symbol, bid, ask)
         if balance:
             self.deposit(balance, "Initial deposit")
+
+    def _ok(self) -> bool:
+        if not self._initialized or not self.faults.connected:
+            self._error = NO_IPC
+            return False
+        self._error = (c.RES_S_OK, "Success")
+        return True
+
+    def _fail(self, code: int, message: str) -> None:
+        self._error = (code, message)
 
     # -- prices and time -------------------------------------------------------------------
     def set_quote(self, symbol: str, bid: float, ask: float) -> None:
