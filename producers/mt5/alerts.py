@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from tradejournal.events import AlertRaised, DealFilled, Event, new_id
+from tradejournal.producers.config.serverclock import ServerClock
 
 from .recorder import Recorder
-from .servertime import ServerTime
 
 __all__ = ["AlertSettings", "Alerts"]
 
@@ -42,11 +42,11 @@ class Alerts:
     """Raise alerts through a recorder (see the module docstring)."""
 
     def __init__(
-        self, recorder: Recorder, settings: AlertSettings, server_time: ServerTime | None = None
+        self, recorder: Recorder, settings: AlertSettings, server_time: ServerClock | None = None
     ) -> None:
         self.recorder = recorder
         self.settings = settings
-        self.server_time = server_time or ServerTime()
+        self.server_time = server_time or ServerClock()
         self._margin_call = False
         self._api_alerted = False
 
@@ -132,4 +132,4 @@ class Alerts:
         return self.raise_("warning", "api_errors", f"{count} terminal calls in a row failed", now)
 
     def _opened(self, p: Any) -> dt.datetime:
-        return self.server_time.msc_to_utc(p.time_msc or p.time * 1000)
+        return self.server_time.to_utc_msc(p.time_msc or p.time * 1000)

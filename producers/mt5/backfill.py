@@ -60,7 +60,7 @@ def backfill(
     orders = terminal.history_orders_get(date_from - _PAD, date_to + _PAD)
     if deals is None or orders is None:
         raise Mt5Error(f"the terminal's history is unavailable: {terminal.last_error()}")
-    to_utc = settings.server_time.msc_to_utc
+    to_utc = settings.server_time.to_utc_msc
 
     def inside(msc: int) -> bool:
         return date_from <= to_utc(msc) < date_to

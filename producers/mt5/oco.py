@@ -122,7 +122,7 @@ class OcoManager:
         o = hist[0]
         if o.state in (ORDER_STATE_FILLED, ORDER_STATE_PARTIAL):
             msc = o.time_done_msc or o.time_done * 1000
-            return ("filled", self.trader.server_time.msc_to_utc(msc))
+            return ("filled", self.trader.server_time.to_utc_msc(msc))
         if o.state in (ORDER_STATE_CANCELED, ORDER_STATE_EXPIRED, ORDER_STATE_REJECTED):
             return ("gone", None)
         return ("pending", None)

@@ -33,13 +33,13 @@ from tradejournal.events import (
     TerminalDisconnected,
     new_id,
 )
+from tradejournal.producers.config.serverclock import ServerClock
 from tradejournal.store import Journal
 
 from .alerts import Alerts, AlertSettings
 from .history import deal_events, history_order_events, snapshot_event, spec_event
 from .positions import position_events
 from .recorder import Clock, Recorder, utc_now
-from .servertime import ServerTime
 from .trading import Trader, dec, price_or_none
 
 __all__ = ["Mt5Error", "Mt5Poller", "PollerSettings"]
@@ -58,7 +58,7 @@ class PollerSettings:
 
     account: str | None = None
     """Account label; default: the terminal's login."""
-    server_time: ServerTime = field(default_factory=ServerTime)
+    server_time: ServerClock = field(default_factory=ServerClock)
     producer: str = "mt5"
     snapshot_interval_s: float = 300.0
     excursion_step_points: float = 10.0

@@ -74,7 +74,7 @@ def position_events(
 
 def _update_ts(p: Any, settings: PollerSettings, now: dt.datetime) -> dt.datetime:
     msc = p.time_update_msc or p.time_update * 1000
-    return settings.server_time.msc_to_utc(msc) if msc else now
+    return settings.server_time.to_utc_msc(msc) if msc else now
 
 
 def _excursions(

@@ -15,6 +15,7 @@ from typing import Any
 
 from tradejournal import projections as P
 from tradejournal.events import Event, event_tag
+from tradejournal.producers.config import ServerClock
 from tradejournal.producers.mt5 import (
     Mt5Poller,
     OcoManager,
@@ -24,7 +25,6 @@ from tradejournal.producers.mt5 import (
     TrailingSettings,
 )
 from tradejournal.producers.mt5 import api as mt5
-from tradejournal.producers.mt5.servertime import ServerTime
 from tradejournal.store import Journal
 
 __all__ = ["Session", "check_agreement", "market", "pending", "summary"]
@@ -70,14 +70,14 @@ class Session:
         root: Path,
         *,
         terminal: PaperTerminal | None = None,
-        server_time: ServerTime | None = None,
+        server_time: ServerClock | None = None,
         trailing: TrailingSettings | None = None,
         **poller: Any,
     ) -> None:
         self.root = root
         self.terminal = terminal or PaperTerminal()
         self.terminal.initialize()
-        self.server_time = server_time or ServerTime()
+        self.server_time = server_time or ServerClock()
         self.poller_kw = poller
         self.trailing_settings = trailing or TrailingSettings(breakeven_at_r=0)
         self.journal = Journal.open(root / "journal", durability="none", create=True)
