@@ -5,7 +5,8 @@
 after each poll, asks the terminal what became of each unsettled group's legs: when one leg filled
 it removes the other (``TRADE_ACTION_REMOVE`` → ``order.cancelled`` reason ``oco``) and journals
 ``oco.triggered`` with the cancel latency (fill time to confirmed cancel); both legs filled, or a
-refused cancel, give ``oco.failed`` plus a critical ``oco_failed`` alert. Group state lives in the
+refused cancel (after ``cancel_retries`` immediate retries, each journaled), give ``oco.failed``
+plus a critical ``oco_failed`` alert. Group state lives in the
 journal (``oco.*`` events), so a restarted manager resumes every open group.
 """
 
@@ -34,9 +35,10 @@ __all__ = ["OcoManager"]
 class OcoManager:
     """Create OCO groups and settle them (see the module docstring)."""
 
-    def __init__(self, trader: Trader, alerts: Alerts) -> None:
+    def __init__(self, trader: Trader, alerts: Alerts, cancel_retries: int = 0) -> None:
         self.trader = trader
         self.alerts = alerts
+        self.cancel_retries = cancel_retries
         self.recorder = trader.recorder
 
     @property
@@ -130,10 +132,16 @@ class OcoManager:
     def _cancel(
         self, group: str, filled: int, other: int, fill_ts: dt.datetime | None
     ) -> list[Event]:
-        result = self.trader.send(
-            {"action": TRADE_ACTION_REMOVE, "order": other}, cancel_reason="oco", oco_group_id=group
-        )
-        sent = list(self.trader.last_events)  # order.cancelled, or order.rejected
+        sent: list[Event] = []
+        for _ in range(1 + self.cancel_retries):
+            result = self.trader.send(
+                {"action": TRADE_ACTION_REMOVE, "order": other},
+                cancel_reason="oco",
+                oco_group_id=group,
+            )
+            sent += self.trader.last_events  # order.cancelled, or order.rejected
+            if result is not None and result.retcode in OK_RETCODES:
+                break
         if result is not None and result.retcode in OK_RETCODES:
             latency = None
             if fill_ts is not None:

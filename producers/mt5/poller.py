@@ -62,7 +62,9 @@ class PollerSettings:
     producer: str = "mt5"
     snapshot_interval_s: float = 300.0
     excursion_step_points: float = 10.0
-    """A new MFE/MAE is journaled when it beats the last one by this many points."""
+    """A new MFE/MAE is journaled when it beats the last one by this many points ..."""
+    excursion_step_r: float = 0.0
+    """... or, when > 0 and the position has an initial stop, by this many R."""
     history_start: dt.datetime = EPOCH
     """Where the first backfill of a new account starts."""
     alerts: AlertSettings = field(default_factory=AlertSettings)
@@ -165,21 +167,25 @@ class Mt5Poller:
         return written
 
     def _disconnected(self, now: dt.datetime) -> list[Event]:
-        if self.recorder.state.connected is False:
-            return []
-        code, text = self.terminal.last_error()
-        event = TerminalDisconnected(
-            id=new_id(),
-            ts=now,
-            producer=self.settings.producer,
-            account=self.account,
-            error_code=int(code),
-            error=str(text),
-        )
-        written = self.recorder.record([event])
-        written += self.alerts.raise_(
-            "critical", "terminal_disconnected", f"terminal disconnected: {code} {text}", now
-        )
+        written: list[Event] = []
+        if self.recorder.state.connected is not False:
+            code, text = self.terminal.last_error()
+            event = TerminalDisconnected(
+                id=new_id(),
+                ts=now,
+                producer=self.settings.producer,
+                account=self.account,
+                error_code=int(code),
+                error=str(text),
+            )
+            written = self.recorder.record([event])
+        since = self.recorder.state.disconnected_ts or now
+        if (now - since).total_seconds() >= self.settings.alerts.disconnect_after_s:
+            written += self.alerts.raise_(
+                "critical", "terminal_disconnected",
+                f"terminal disconnected since {since.isoformat()}", now,
+                key=since.isoformat(),
+            )  # fmt: skip
         return written
 
     def _specs(self, symbols: list[str], now: dt.datetime) -> list[Event]:
