@@ -54,6 +54,8 @@ class TrailingSettings:
     max_backoff_s: float = 300.0
     magic: int | None = None
     """Only positions with this magic number (None: all)."""
+    symbols: tuple[str, ...] = ()
+    """Only positions in these symbols (empty: all)."""
 
 
 def wilder_atr(
@@ -95,6 +97,8 @@ class TrailingManager:
         out: list[Event] = []
         for p in positions:
             if self.settings.magic is not None and p.magic != self.settings.magic:
+                continue
+            if self.settings.symbols and p.symbol not in self.settings.symbols:
                 continue
             retry = self._retry.get(p.identifier)
             if retry is not None and now < retry.not_before:
