@@ -150,7 +150,7 @@ def _deal(s: AccountState, e: DealFilled) -> None:
         if opening is not None and not p.stops_known:
             p.initial_sl = p.initial_sl if p.initial_sl is not None else opening.sl
             p.sl, p.tp = opening.sl, opening.tp
-            p.stops_known = True
+            p.stops_known = opening.sl is not None or opening.tp is not None  # none: not yet
     elif e.entry == "inout" and (after > 0) != (before > 0) and after != 0:
         p.side, p.entry_price = e.side, e.price  # reversal: a new leg with new stops
         p.initial_sl, p.sl, p.tp, p.stops_known, p.mfe, p.mae = None, None, None, False, None, None
