@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from tradejournal.events import AlertRaised, DealFilled, Event, new_id
+from tradejournal.events import AlertRaised, DealFilled, Event
 from tradejournal.producers.config.serverclock import ServerClock
 
 from .recorder import Recorder
@@ -69,7 +69,7 @@ class Alerts:
         """Journal one alert; ``key`` makes it once-only (its id is derived from the key)."""
         acct = self.recorder.account
         event = AlertRaised(
-            id=f"mt5:{acct}:alert:{kind}:{key}" if key else new_id(),
+            id=f"mt5:{acct}:alert:{kind}:{key}" if key else self.recorder.new_id(),
             ts=now,
             producer=self.recorder.producer,
             account=acct,

@@ -9,6 +9,7 @@ repeat — a second poller, a backfill of a period already journaled — appends
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tradejournal.events import (
@@ -116,10 +117,12 @@ def history_order_events(
     return out
 
 
-def snapshot_event(info: Any, account: str, now: dt.datetime, producer: str = "mt5") -> Event:
+def snapshot_event(
+    info: Any, account: str, now: dt.datetime, producer: str = "mt5", id: str | None = None
+) -> Event:
     """``account.snapshot`` of an ``AccountInfo`` tuple."""
     return AccountSnapshot(
-        id=new_id(),
+        id=id or new_id(),
         ts=now,
         producer=producer,
         account=account,
@@ -132,10 +135,16 @@ def snapshot_event(info: Any, account: str, now: dt.datetime, producer: str = "m
     )
 
 
-def spec_event(info: Any, account: str, producer: str, now: dt.datetime) -> SymbolSpecChanged:
+def spec_event(
+    info: Any,
+    account: str,
+    producer: str,
+    now: dt.datetime,
+    ids: Callable[[], str] = new_id,
+) -> SymbolSpecChanged:
     """``symbol.spec_changed`` of a ``SymbolInfo`` tuple."""
     return SymbolSpecChanged(
-        id=new_id(),
+        id=ids(),
         ts=now,
         producer=producer,
         account=account,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tradejournal.events import Event, OcoCreated, OcoFailed, OcoTriggered, new_id
+from tradejournal.events import Event, OcoCreated, OcoFailed, OcoTriggered
 
 from .alerts import Alerts
 from .api import Terminal
@@ -56,7 +56,7 @@ class OcoManager:
     ) -> str | None:
         """Place two pending orders as one group; return its id, or None if a leg was refused
         (then the other leg, if placed, is removed: no half bracket is left behind)."""
-        group = new_id()
+        group = self.recorder.new_id()
         links = {"oco_group_id": group, "correlation_id": correlation_id,
                  "recommendation_id": recommendation_id}  # fmt: skip
         a = self.trader.send(leg_a, **links)  # type: ignore[arg-type]

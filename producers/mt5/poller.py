@@ -23,6 +23,7 @@ whatever happened while the poller was down is journaled once (ids are derived f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +82,7 @@ class Mt5Poller:
         *,
         clock: Clock = utc_now,
         recorder: Recorder | None = None,
+        ids: Callable[[], str] = new_id,
     ) -> None:
         self.terminal = terminal
         self.settings = settings or PollerSettings()
@@ -91,7 +93,7 @@ class Mt5Poller:
                 if info is None:
                     raise Mt5Error(f"no account on the terminal: {terminal.last_error()}")
                 account = str(info.login)
-            recorder = Recorder(journal, account, clock, self.settings.producer)
+            recorder = Recorder(journal, account, clock, self.settings.producer, ids)
         self.recorder = recorder
         self.trader = Trader(terminal, recorder, self.settings.server_time)
         self.alerts = Alerts(recorder, self.settings.alerts, self.settings.server_time)
@@ -136,7 +138,11 @@ class Mt5Poller:
         due = last is None or (now - last).total_seconds() >= self.settings.snapshot_interval_s
         if new_deals or due:
             written += self.recorder.record(
-                [snapshot_event(account, self.account, now, self.settings.producer)]
+                [
+                    snapshot_event(
+                        account, self.account, now, self.settings.producer, self.recorder.new_id()
+                    )
+                ]
             )
         return written
 
@@ -150,7 +156,7 @@ class Mt5Poller:
         state = self.recorder.state
         down = state.disconnected_ts
         event = TerminalConnected(
-            id=new_id(),
+            id=self.recorder.new_id(),
             ts=now,
             producer=self.settings.producer,
             account=self.account,
@@ -171,7 +177,7 @@ class Mt5Poller:
         if self.recorder.state.connected is not False:
             code, text = self.terminal.last_error()
             event = TerminalDisconnected(
-                id=new_id(),
+                id=self.recorder.new_id(),
                 ts=now,
                 producer=self.settings.producer,
                 account=self.account,
@@ -194,7 +200,9 @@ class Mt5Poller:
             info = self.terminal.symbol_info(symbol)
             if info is None:
                 continue
-            event = spec_event(info, self.account, self.settings.producer, now)
+            event = spec_event(
+                info, self.account, self.settings.producer, now, self.recorder.new_id
+            )
             known = self.recorder.state.specs.get(symbol)
             if known is None or _spec_key(known) != _spec_key(event):
                 out.append(event)

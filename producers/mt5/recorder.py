@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from tradejournal.events import Event
+from tradejournal.events import Event, new_id
 from tradejournal.store import Journal
 
 from .state import AccountState
@@ -30,12 +30,19 @@ class Recorder:
     """Append events of one account and track the journal's state of that account."""
 
     def __init__(
-        self, journal: Journal, account: str, clock: Clock = utc_now, producer: str = "mt5"
+        self,
+        journal: Journal,
+        account: str,
+        clock: Clock = utc_now,
+        producer: str = "mt5",
+        ids: Callable[[], str] = new_id,
     ) -> None:
         self.journal = journal
         self.account = account
         self.clock = clock
         self.producer = producer
+        self.new_id = ids
+        """Ids of events without a source key (default UUIDv7; a scripted demo counts)."""
         self.state = AccountState(account)
         self.catch_up()
 

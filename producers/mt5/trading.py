@@ -21,7 +21,6 @@ from tradejournal.events import (
     OrderPlaced,
     OrderRejected,
     PositionStopMoved,
-    new_id,
 )
 from tradejournal.producers.config.serverclock import ServerClock
 
@@ -246,7 +245,7 @@ class Trader:
         volume = request.get("volume")
         return OrderRejected(
             **env,
-            id=new_id(),
+            id=self.recorder.new_id(),
             order_ticket=ticket,
             symbol=symbol or "?",
             order_type=ORDER_TYPES[int(type_)]  # type: ignore[arg-type]
