@@ -114,7 +114,7 @@ def run_demo(journal: str | Path, seed: int = 42) -> list[Event]:
         s.trader.send(s.market("EURUSD", "buy", 1.0, sl=1.0971, tp=1.1061, comment="demo long"))
         s.cycle()
         s.walk("EURUSD", 1.1032, 6)  # +1.03 R: the stop goes to entry + 2 pips
-        position = t.positions_get(symbol="EURUSD")[0].ticket
+        position = _ticket(t, "EURUSD")
         s.trader.send(s.market("EURUSD", "sell", 0.5, position=position, comment="half off"))
         s.walk("EURUSD", 1.1052, 8)  # +1.7 R: trailed 25 pips behind
         s.walk("EURUSD", 1.1020, 4)  # back through the trailed stop
@@ -141,13 +141,19 @@ def run_demo(journal: str | Path, seed: int = 42) -> list[Event]:
         s.cycle()
         t.advance(90)
         s.cycle()  # no stop after 60 s: alert
-        short = t.positions_get(symbol="USDJPY")[0].ticket
+        short = _ticket(t, "USDJPY")
         t.order_send({"action": c.TRADE_ACTION_SLTP, "position": short, "sl": 150.400})
         s.cycle()
         s.walk("USDJPY", 150.400, 5)  # stopped out
         t.advance(3600)
         s.cycle()
         return [e for e in j.read(from_seq=before + 1) if e.account == s.poller.account]
+
+
+def _ticket(t: PaperTerminal, symbol: str) -> int:
+    found = t.positions_get(symbol=symbol)
+    assert found, f"the script expects an open {symbol} position"
+    return found[0].ticket
 
 
 def main(argv: list[str] | None = None) -> None:
