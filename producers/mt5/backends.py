@@ -6,10 +6,13 @@
 - ``"metatrader5"``: the ``MetaTrader5`` module itself (Windows only; the ``mt5`` extra).
 - ``"mt5linux"``: a terminal behind an RPyC classic server (``mt5linux``'s server under Wine or
   its Docker image): settings ``host``, ``port``, ``timeout``. ``client="rpyc"`` (default) uses
-  :class:`~.mt5linux_client.Mt5LinuxTerminal`; ``client="package"`` uses the ``mt5linux``
-  package's own ``MetaTrader5(host=…, port=…)`` class (1.1.x needs Python >= 3.12 and docker or
-  udocker, which it uses to find — or start — its container).
-- ``"paper"``: a :class:`~.paper.PaperTerminal`; settings are its keyword arguments.
+  :class:`~.mt5linux_client.Mt5LinuxTerminal` (records come back by value, as the ``api``
+  records); ``client="package"`` uses the ``mt5linux`` package's own ``MetaTrader5(host=…,
+  port=…)`` class (1.0.x: records come back as RPyC proxies, read attribute by attribute).
+- ``"paper"``: a :class:`~.paper.PaperTerminal` built by :func:`~.paper.session.paper_session`
+  (``feed="random"`` with ``seed``, or ``feed="csv"`` with ``csv``/``symbol``/``bar_seconds``/
+  ``warmup``; other settings are PaperTerminal's keyword arguments: ``balance``, ``hedging``,
+  ``leverage``, ``commission_per_lot``, ``utc_offset_h`` or ``server_tz``, ``start`` …).
 """
 
 from __future__ import annotations
@@ -64,10 +67,13 @@ def _mt5linux(settings: dict[str, Any]) -> Terminal:
         ) from exc
     except SyntaxError as exc:
         raise BackendUnavailable(
-            "this mt5linux version needs a newer Python (its source uses Python 3.12 syntax); "
-            "use client='rpyc'"
+            "this mt5linux version needs a newer Python (1.1.x uses Python 3.12 syntax and "
+            "manages docker containers); install mt5linux 1.0.x or use client='rpyc'"
         ) from exc
-    return cast(Terminal, module.MetaTrader5(host=host, port=port, **settings))
+    try:
+        return cast(Terminal, module.MetaTrader5(host=host, port=port, **settings))
+    except OSError as exc:
+        raise BackendUnavailable(f"no mt5linux server at {host}:{port}: {exc}") from exc
 
 
 def open_terminal(backend: str, **settings: Any) -> Terminal:
@@ -79,7 +85,7 @@ def open_terminal(backend: str, **settings: Any) -> Terminal:
     if backend == "mt5linux":
         return _mt5linux(dict(settings))
     if backend == "paper":
-        from .paper import PaperTerminal
+        from .paper.session import paper_session
 
-        return PaperTerminal(**settings)
+        return paper_session(**settings)
     raise ValueError(f"unknown MT5 backend {backend!r}: use one of {', '.join(BACKENDS)}")

@@ -19,6 +19,8 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from .api import constants as _constants
 from .api import info, records
 
@@ -70,6 +72,8 @@ def materialize(value: Any) -> Any:
 def _plain_arg(value: Any) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.UTC)
+    if isinstance(value, np.generic):  # numpy scalars: their repr is not valid on the server
+        return value.item()
     if isinstance(value, dict):
         return {k: _plain_arg(v) for k, v in value.items()}
     return value

@@ -10,7 +10,9 @@ broker-server epoch numbers. The controls (prices, clock, money, faults, feeds) 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import inspect
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..api import constants as c
@@ -98,7 +100,7 @@ class PaperTerminal(PaperQueries):
             a.login, c.ACCOUNT_TRADE_MODE_DEMO, a.leverage, 200, c.ACCOUNT_STOPOUT_MODE_PERCENT,
             a.trade_allowed, True,
             c.ACCOUNT_MARGIN_MODE_RETAIL_HEDGING if a.hedging else c.ACCOUNT_MARGIN_MODE_RETAIL_NETTING,
-            2, False, a.balance, a.credit, round(sum((p.profit for p in b.positions.values()), 0.0), 2),
+            2, False, a.balance, a.credit, b.floating(),
             equity, margin, round(equity - margin, 2), b.margin_level(), a.margin_so_call,
             a.margin_so_so, 0.0, 0.0, 0.0, 0.0, 0.0, a.name, a.server, a.currency, a.company,
         )  # fmt: skip
@@ -196,7 +198,7 @@ class PaperTerminal(PaperQueries):
         margin, equity = round(b.used_margin() + extra, 2), b.equity()
         level = round(equity / margin * 100, 2) if margin else 0.0
         return OrderCheckResult(
-            code, b.account.balance, equity, round(sum((p.profit for p in b.positions.values()), 0.0), 2),
+            code, b.account.balance, equity, b.floating(),
             margin, round(equity - margin, 2), level, "Done" if not code else comment_for(code), r.echo(),
         )  # fmt: skip
 
@@ -230,3 +232,17 @@ class PaperTerminal(PaperQueries):
 
 for _name, _value in _CONSTANTS.items():
     setattr(PaperTerminal, _name, _value)
+
+
+def _locked(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def call(self: PaperTerminal, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return fn(self, *args, **kwargs)
+
+    return call
+
+
+for _name, _fn in inspect.getmembers(PaperTerminal, inspect.isfunction):
+    if not _name.startswith("_"):
+        setattr(PaperTerminal, _name, _locked(_fn))

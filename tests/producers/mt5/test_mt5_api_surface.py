@@ -141,3 +141,63 @@ def test_backends() -> None:
         open_terminal("mt4")
     with pytest.raises(ValueError, match="unknown mt5linux client"):
         open_terminal("mt5linux", client="wine")
+
+
+def test_every_function_answers_with_its_record_types() -> None:
+    term = PaperTerminal()
+    assert term.initialize() and term.login(5_000_001)
+    buy = {"action": mt5.TRADE_ACTION_DEAL, "symbol": "EURUSD", "volume": 0.1, "type": 0}
+    sent = term.order_send(buy)
+    limit = term.order_send({**buy, "action": mt5.TRADE_ACTION_PENDING, "type": 2, "price": 1.09})
+    assert sent is not None and limit is not None
+    now = term.symbol_info_tick("EURUSD").time  # type: ignore[union-attr]
+    answers = {
+        "version": term.version(),
+        "account_info": term.account_info(),
+        "terminal_info": term.terminal_info(),
+        "symbols_total": term.symbols_total(),
+        "symbols_get": term.symbols_get(),
+        "symbol_info": term.symbol_info("EURUSD"),
+        "symbol_info_tick": term.symbol_info_tick("EURUSD"),
+        "symbol_select": term.symbol_select("EURUSD", False),
+        "copy_rates_from": term.copy_rates_from("EURUSD", mt5.TIMEFRAME_M1, now, 10),
+        "copy_rates_from_pos": term.copy_rates_from_pos("EURUSD", mt5.TIMEFRAME_M1, 0, 10),
+        "copy_rates_range": term.copy_rates_range("EURUSD", mt5.TIMEFRAME_M1, now - 60, now),
+        "positions_total": term.positions_total(),
+        "positions_get": term.positions_get(ticket=sent.order),
+        "orders_total": term.orders_total(),
+        "orders_get": term.orders_get(symbol="EURUSD"),
+        "history_orders_total": term.history_orders_total(now, now),
+        "history_orders_get": term.history_orders_get(now, now, group="EUR*"),
+        "history_deals_total": term.history_deals_total(now, now),
+        "history_deals_get": term.history_deals_get(now, now, group="*"),
+        "order_calc_margin": term.order_calc_margin(0, "EURUSD", 1.0, 1.1),
+        "order_calc_profit": term.order_calc_profit(1, "EURUSD", 1.0, 1.1, 1.09),
+        "order_check": term.order_check(buy),
+        "order_send": sent,
+        "last_error": term.last_error(),
+    }
+    kinds = {k: type(v).__name__ if not isinstance(v, tuple) or not v or hasattr(v, "_fields")
+             else f"tuple[{type(v[0]).__name__}]" for k, v in answers.items()}  # fmt: skip
+    assert kinds == {
+        "version": "tuple[int]", "account_info": "AccountInfo", "terminal_info": "TerminalInfo",
+        "symbols_total": "int", "symbols_get": "tuple[SymbolInfo]", "symbol_info": "SymbolInfo",
+        "symbol_info_tick": "Tick", "symbol_select": "bool", "copy_rates_from": "ndarray",
+        "copy_rates_from_pos": "ndarray", "copy_rates_range": "ndarray", "positions_total": "int",
+        "positions_get": "tuple[TradePosition]", "orders_total": "int",
+        "orders_get": "tuple[TradeOrder]", "history_orders_total": "int",
+        "history_orders_get": "tuple[TradeOrder]", "history_deals_total": "int",
+        "history_deals_get": "tuple[TradeDeal]", "order_calc_margin": "float",
+        "order_calc_profit": "float", "order_check": "OrderCheckResult",
+        "order_send": "OrderSendResult", "last_error": "tuple[int]",
+    }  # fmt: skip
+    assert (answers["positions_total"], answers["orders_total"], answers["order_calc_profit"]) == (
+        1,
+        1,
+        1_000.0,
+    )
+    assert (answers["history_orders_total"], answers["history_deals_total"]) == (1, 2)
+    assert term.symbol_info("EURUSD").visible is False  # type: ignore[union-attr]
+    assert term.history_deals_get() is None and term.last_error()[0] == mt5.RES_E_INVALID_PARAMS
+    term.shutdown()
+    assert term.version() is None

@@ -60,6 +60,20 @@ def test_dst_change_moves_the_offset_from_two_to_three_hours() -> None:
     assert [p.time for p in positions] == times
 
 
+def test_ny_close_server_time_follows_the_us_dst_dates() -> None:
+    # New York + 7 h: UTC+2, then UTC+3 from 2026-03-08 (US), while Athens is still UTC+2
+    term = terminal(start=dt.datetime(2026, 3, 6, 12, tzinfo=UTC), server_tz="ny-close")
+    athens = terminal(start=dt.datetime(2026, 3, 6, 12, tzinfo=UTC), server_tz="Europe/Athens")
+    offsets = []
+    for t in (term, athens):
+        first = t.symbol_info_tick("EURUSD").time  # type: ignore[union-attr]
+        t.set_time(dt.datetime(2026, 3, 10, 12, tzinfo=UTC))
+        t.set_quote("EURUSD", 1.1, 1.1001)
+        second = t.symbol_info_tick("EURUSD").time  # type: ignore[union-attr]
+        offsets.append((first - epoch(2026, 3, 6, 12), second - epoch(2026, 3, 10, 12)))
+    assert offsets == [(7200, 10800), (7200, 7200)]
+
+
 def test_clock_never_goes_back() -> None:
     term = terminal()
     with pytest.raises(ValueError, match="back in time"):

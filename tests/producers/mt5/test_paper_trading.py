@@ -231,3 +231,23 @@ def test_order_check_reports_the_account_after_the_order() -> None:
     assert bad is not None and (bad.retcode, bad.comment) == (
         mt5.TRADE_RETCODE_INVALID_VOLUME, "Invalid volume",
     )  # fmt: skip
+
+
+def test_symbol_specification_records() -> None:
+    term = terminal()
+    info = term.symbol_info("XAUUSD")
+    assert info is not None
+    assert (info.name, info.digits, info.point, info.trade_contract_size, info.trade_tick_size,
+            info.trade_tick_value, info.volume_min, info.volume_max, info.volume_step,
+            info.bid, info.ask, info.spread, info.currency_profit, info.visible) == (
+        "XAUUSD", 2, 0.01, 100.0, 0.01, 1.0, 0.01, 50.0, 0.01, 2000.0, 2000.3, 30, "USD", True,
+    )  # fmt: skip
+    assert (type(info.custom), type(info.session_open), type(info.bank)) == (bool, float, str)
+    assert [s.name for s in term.symbols_get(group="*USD*,!XAU*") or ()] == [
+        "EURUSD", "GBPUSD", "AUDUSD", "USDJPY",
+    ]  # fmt: skip
+    assert term.symbols_total() == 5
+    assert term.symbol_info("NOPE") is None and term.last_error()[0] == mt5.RES_E_NOT_FOUND
+    # profit follows the specification: 1 lot of gold moving 10.00 is 1,000 USD
+    assert term.order_calc_profit(mt5.ORDER_TYPE_BUY, "XAUUSD", 1.0, 2000.0, 2010.0) == 1_000.0
+    assert term.order_calc_margin(mt5.ORDER_TYPE_BUY, "XAUUSD", 1.0, 2000.0) == 2_000.0
