@@ -26,7 +26,7 @@ from tradejournal.store import Journal
 from .alerts import AlertSettings
 from .backends import open_terminal
 from .oco import OcoManager
-from .paper import DEFAULT_SPECS, CsvBarFeed, PaperTerminal, RandomWalkFeed
+from .paper import DEFAULT_SPECS, CsvBarFeed, PaperTerminal, RandomWalkFeed, read_bars
 from .paper.feeds import FeedTick
 from .poller import Mt5Error, Mt5Poller, PollerSettings
 from .recorder import utc_now
@@ -45,8 +45,18 @@ def terminal_from_config(config: Config) -> Any:
                 f"paper.symbols: the paper broker has no {', '.join(unknown)} "
                 f"(it offers {', '.join(DEFAULT_SPECS)})"
             )
+        start: dict[str, Any] = {}
+        if p.feed == "csv":  # the session starts at the first bar
+            try:
+                bars = read_bars(p.csv_path)
+            except (OSError, ValueError) as exc:
+                raise Mt5Error(f"paper.csv_path: {exc}") from None
+            if not bars:
+                raise Mt5Error(f"paper.csv_path: {p.csv_path} holds no bars")
+            start["start"] = dt.datetime.fromtimestamp(bars[0].time, dt.UTC)
         return open_terminal(
             "paper",
+            **start,
             balance=p.initial_balance,
             currency=p.currency,
             leverage=p.leverage,

@@ -127,3 +127,24 @@ def test_backfill_is_idempotent(tmp_path: Path) -> None:
     assert "0 new events" in second.output
     bad = run(j, "mt5", "backfill", "--from", "2026-02-01", "--to", "2026-01-01")
     assert bad.exit_code == 2 and "must be after --from" in bad.output
+
+
+def test_paper_replay_of_a_csv_starts_at_its_first_bar(tmp_path: Path) -> None:
+    bars = tmp_path / "bars.csv"
+    rows = [f"{1709251200 + 60 * i},1.08,1.0805,1.0795,1.0801" for i in range(20)]
+    bars.write_text("time,open,high,low,close\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    cfg = tmp_path / "tj.toml"
+    cfg.write_text(
+        '[journal]\npath = "journal"\ndurability = "none"\n[mt5]\npoll_interval_s = 0.1\n'
+        '[paper]\nfeed = "csv"\ncsv_path = "bars.csv"\nsymbols = ["EURUSD"]\n'
+        "[scanner]\nenabled = false\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["mt5", "run", "--config", str(cfg), "--cycles", "5"])
+    assert result.exit_code == 0, result.output
+    events = list(read_events(tmp_path / "journal"))
+    assert events[0].ts.isoformat() == "2024-03-01T00:00:00+00:00"
+    assert events[-1].ts.isoformat() == "2024-03-01T00:01:00+00:00"  # quotes at 0, 15 … 60 s
+    cfg.write_text(cfg.read_text().replace("bars.csv", "missing.csv"), encoding="utf-8")
+    missing = CliRunner().invoke(cli, ["mt5", "run", "--config", str(cfg), "--cycles", "1"])
+    assert missing.exit_code == 1 and "paper.csv_path" in missing.output
