@@ -159,8 +159,8 @@ def _open_journal(ctx: click.Context, config: Any) -> Any:
     from tradejournal.store import Journal
 
     settings: Settings = ctx.obj
-    source = ctx.parent.get_parameter_source("journal") if ctx.parent else None
-    given = source is not None and source.name not in ("DEFAULT",)
+    source = ctx.find_root().get_parameter_source("journal")
+    given = source is not None and source.name != "DEFAULT"  # --journal or $TRADEJOURNAL_HOME
     path = settings.journal if given else Path(config.journal.path)
     return Journal.open(path, durability=config.journal.durability, create=True)
 
