@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from tradejournal.events import Event, new_id
-from tradejournal.store import Journal
+from tradejournal.store import Journal, snapshot
 
 from .state import AccountState
 
@@ -47,20 +47,41 @@ class Recorder:
         self.catch_up()
 
     def catch_up(self) -> AccountState:
-        """Fold the events appended since the last call into the state and return it."""
-        for event in self.journal.read(from_seq=self.state.last_seq + 1):
-            self.state.apply(event)
+        """Fold the events appended since the last call into the state and return it.
+
+        The journal's end is checked first (a look at the last segment's tail), so a catch-up
+        with nothing new reads nothing.
+        """
+        if snapshot(self.journal.path).last_seq > self.state.last_seq:
+            for event in self.journal.read(from_seq=self.state.last_seq + 1):
+                self.state.apply(event)
         return self.state
 
     def record(self, events: Iterable[Event]) -> list[Event]:
-        """Append ``events`` (all or nothing) and return those that were new to the journal."""
+        """Append ``events`` (all or nothing) and return those that were new to the journal.
+
+        When this append directly follows what the state has seen (no other writer in between,
+        no duplicate the state has not seen), its events are folded in from memory; otherwise
+        the state catches up from the journal.
+        """
         batch = list(events)
         if not batch:
             return []
+        last = self.state.last_seq
         appended = self.journal.append_many(batch)
         new_seqs = set(appended.new)
-        self.catch_up()
-        return [e for e, seq in zip(batch, appended, strict=True) if seq in new_seqs]
+        written = [e for e, seq in zip(batch, appended, strict=True) if seq in new_seqs]
+        in_order = appended.new == list(range(last + 1, last + 1 + len(appended.new)))
+        if in_order and all(seq <= last or seq in new_seqs for seq in appended):
+            seen: set[int] = set()
+            for event, seq in zip(batch, appended, strict=True):
+                if seq in new_seqs and seq not in seen:
+                    seen.add(seq)
+                    self.state.apply(event)
+            self.state.last_seq = max(last, *appended.new) if appended.new else last
+        else:
+            self.catch_up()
+        return written
 
     def now(self) -> dt.datetime:
         """The producers' current time (aware UTC)."""
