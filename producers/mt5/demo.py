@@ -9,6 +9,8 @@ trailing manager, exactly as ``tradejournal mt5 run`` would:
   +1 R, half closed at +1.2 R, trailed from +1.5 R, the rest stopped out on the trailed stop;
 - a GBPUSD OCO bracket: the buy stop fills, the sell stop is cancelled (``oco.triggered``), the
   position reaches its target;
+- a two-minute loss of the terminal's connection (``terminal.disconnected`` / ``connected``
+  and their alerts);
 - a USDJPY short opened by hand in the terminal without a stop: a ``no_stop_loss`` alert, then
   the trader sets a stop (``position.stop_moved`` initial) that is hit.
 
@@ -57,7 +59,7 @@ class _Session:
             server_time=ServerClock(tz=_ZONE),
             snapshot_interval_s=1800,
             excursion_step_r=0.25,
-            alerts=AlertSettings(no_sl_after_s=60, max_open_h=12),
+            alerts=AlertSettings(no_sl_after_s=60, max_open_h=12, disconnect_after_s=0),
         )
         self.poller = Mt5Poller(self.t, journal, settings, clock=lambda: self.t.utc_now, ids=ids)
         self.trader = self.poller.trader
@@ -118,6 +120,13 @@ def run_demo(journal: str | Path, seed: int = 42) -> list[Event]:
         s.trader.send(s.market("EURUSD", "sell", 0.5, position=position, comment="half off"))
         s.walk("EURUSD", 1.1052, 8)  # +1.7 R: trailed 25 pips behind
         s.walk("EURUSD", 1.1020, 4)  # back through the trailed stop
+        # the terminal loses its connection for two minutes
+        t.advance(600)
+        t.disconnect()
+        s.cycle()
+        t.advance(120)
+        t.reconnect()
+        s.cycle()
         # GBPUSD: an OCO bracket 20 pips either side; the upside breaks
         t.advance(1800)
         s.cycle()

@@ -57,8 +57,9 @@ def test_the_story(demo: tuple[Path, list]) -> None:
     assert all(t["r_basis"] == "contract" for t in trades.values())
     (pair,) = P.query(jd, "SELECT status, cancel_latency_ms FROM oco_pairs")[1]
     assert pair == ("FILLED_A", 150.0)
-    (alert,) = [e for e in events if event_tag(e) == "alert.raised"]
-    assert alert.kind == "no_stop_loss"
+    alerts = [e.kind for e in events if event_tag(e) == "alert.raised"]
+    assert alerts == ["terminal_disconnected", "terminal_reconnected", "no_stop_loss"]
+    assert "terminal.disconnected" in tags
 
 
 def test_the_demo_journal_agrees_with_its_trades(demo: tuple[Path, list]) -> None:
