@@ -4,7 +4,7 @@
 script) and the knobs a test or a paper-trading session turns: ``set_quote``, ``advance`` /
 ``set_time``, ``deposit`` / ``withdraw`` / ``credit`` (``DEAL_TYPE_BALANCE``/``CREDIT`` deals),
 ``disconnect`` / ``reconnect``, ``fail_next`` / ``requote_next`` / ``none_next``,
-``close_market`` / ``open_market``, ``set_autotrading``, ``run_feed`` / ``attach_feed`` +
+``close_market`` / ``open_market``, ``set_autotrading``, ``manual`` (a person's requests), ``run_feed`` / ``attach_feed`` +
 ``step`` and ``load_bars``. Every public call holds one re-entrant lock, so threads (the bot's
 jobs, a threaded RPyC server) can share a terminal.
 :class:`~.terminal.PaperTerminal` adds the MetaTrader5 functions on top.
@@ -12,6 +12,7 @@ jobs, a threaded RPyC server) can share a terminal.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections.abc import Iterable, Iterator
@@ -229,6 +230,17 @@ class PaperCore:
     def open_market(self, symbol: str) -> None:
         """Reopen ``symbol``."""
         self.trader.closed_markets.discard(symbol)
+
+    @contextlib.contextmanager
+    def manual(self, reason: int = c.ORDER_REASON_CLIENT) -> Iterator[None]:
+        """Requests sent inside come from a person — the desktop terminal (``CLIENT``), ``MOBILE``
+        or ``WEB`` — instead of a program (``EXPERT``): their orders, deals and positions carry
+        that reason, and the AutoTrading button does not stop them."""
+        before, self.trader.reason = self.trader.reason, reason
+        try:
+            yield
+        finally:
+            self.trader.reason = before
 
     def set_autotrading(self, enabled: bool) -> None:
         """Switch the terminal's AutoTrading button (off: ``CLIENT_DISABLES_AT``)."""

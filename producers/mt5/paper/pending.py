@@ -64,15 +64,15 @@ def check_pending(book: Book, clock: ServerClock, r: Request, *, new: bool) -> i
     return code
 
 
-def place(book: Book, clock: ServerClock, r: Request) -> int:
-    """Place the (checked) pending order ``r``; returns its ticket."""
+def place(book: Book, clock: ServerClock, r: Request, reason: int = c.ORDER_REASON_EXPERT) -> int:
+    """Place the (checked) pending order ``r`` (from ``reason``'s platform); returns its ticket."""
     now = clock.server_ms
     order = Order(
         ticket=book.order_ticket(), symbol=r.symbol, type=r.type, volume=r.volume,
         price_open=r.price, setup_ms=now, price_stoplimit=r.stoplimit, sl=r.sl, tp=r.tp,
         type_time=r.type_time, type_filling=r.type_filling,
         expiration=r.expiration if r.type_time in (c.ORDER_TIME_SPECIFIED, c.ORDER_TIME_SPECIFIED_DAY) else 0,
-        magic=r.magic, comment=r.comment, expire_at=_expire_at(r.type_time, r.expiration, now // 1000),
+        magic=r.magic, comment=r.comment, reason=reason, expire_at=_expire_at(r.type_time, r.expiration, now // 1000),
         price_current=book.quotes[r.symbol].ask if is_buy(r.type) else book.quotes[r.symbol].bid,
     )  # fmt: skip
     book.orders[order.ticket] = order

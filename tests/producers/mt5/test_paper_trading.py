@@ -251,3 +251,21 @@ def test_symbol_specification_records() -> None:
     # profit follows the specification: 1 lot of gold moving 10.00 is 1,000 USD
     assert term.order_calc_profit(mt5.ORDER_TYPE_BUY, "XAUUSD", 1.0, 2000.0, 2010.0) == 1_000.0
     assert term.order_calc_margin(mt5.ORDER_TYPE_BUY, "XAUUSD", 1.0, 2000.0) == 2_000.0
+
+
+def test_manual_requests_carry_the_platform_reason() -> None:
+    term = terminal()
+    term.set_autotrading(False)  # stops programs, not a person at the terminal
+    with term.manual(mt5.ORDER_REASON_MOBILE):
+        pos = market(term, mt5.ORDER_TYPE_BUY, 0.1).order
+        limit = term.order_send({"action": mt5.TRADE_ACTION_PENDING, "symbol": "EURUSD",
+                                 "volume": 0.1, "type": mt5.ORDER_TYPE_BUY_LIMIT, "price": 1.09})  # fmt: skip
+    assert limit is not None and limit.retcode == mt5.TRADE_RETCODE_DONE
+    (p,) = term.positions_get() or ()
+    (deal,) = term.history_deals_get(ticket=pos) or ()
+    (order,) = term.orders_get() or ()
+    assert (p.reason, deal.reason, order.reason) == (
+        mt5.POSITION_REASON_MOBILE, mt5.DEAL_REASON_MOBILE, mt5.ORDER_REASON_MOBILE,
+    )  # fmt: skip
+    refused = market(term, mt5.ORDER_TYPE_BUY, 0.1)  # back to a program: AutoTrading is off
+    assert refused.retcode == mt5.TRADE_RETCODE_CLIENT_DISABLES_AT
