@@ -146,12 +146,14 @@ def run_demo(journal: str | Path, seed: int = 42) -> list[Event]:
         s.walk("GBPUSD", 1.2761, 6)  # the target
         # USDJPY: a short opened by hand in the terminal, without a stop
         t.advance(1800)
-        t.order_send(s.market("USDJPY", "sell", 0.3, magic=0, comment="manual"))
+        with t.manual():  # a person in the terminal window: reason client
+            t.order_send(s.market("USDJPY", "sell", 0.3, magic=0, comment="manual"))
         s.cycle()
         t.advance(90)
         s.cycle()  # no stop after 60 s: alert
         short = _ticket(t, "USDJPY")
-        t.order_send({"action": c.TRADE_ACTION_SLTP, "position": short, "sl": 150.400})
+        with t.manual():
+            t.order_send({"action": c.TRADE_ACTION_SLTP, "position": short, "sl": 150.400})
         s.cycle()
         s.walk("USDJPY", 150.400, 5)  # stopped out
         t.advance(3600)

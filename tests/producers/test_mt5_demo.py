@@ -54,6 +54,8 @@ def test_the_story(demo: tuple[Path, list]) -> None:
     assert trades["EURUSD"]["closing_deals"] == 2 and trades["EURUSD"]["close_reason"] == "sl"
     assert trades["GBPUSD"]["close_reason"] == "tp"
     assert trades["USDJPY"]["close_reason"] == "sl"
+    opened = [e for e in events if event_tag(e) == "deal.filled" and e.symbol == "USDJPY"]
+    assert [d.reason for d in opened] == ["client", "sl"]  # opened by hand, closed by its stop
     assert all(t["r_basis"] == "contract" for t in trades.values())
     (pair,) = P.query(jd, "SELECT status, cancel_latency_ms FROM oco_pairs")[1]
     assert pair == ("FILLED_A", 150.0)
