@@ -29,10 +29,10 @@ def _help(*args: str) -> str:
 
 def test_the_expected_commands_exist() -> None:
     assert COMMANDS == [
-        "append", "audit", "demo", "import", "init", "rebuild", "repair", "report", "sql",
-        "stats", "tail", "trade", "trades", "verify",
+        "append", "audit", "demo", "import", "init", "mt5", "rebuild", "repair", "report",
+        "sql", "stats", "tail", "trade", "trades", "verify",
     ]  # fmt: skip
-    assert SUBCOMMANDS == [("import", "mt5-report")]
+    assert SUBCOMMANDS == [("import", "mt5-report"), ("mt5", "backfill"), ("mt5", "run")]
 
 
 @pytest.mark.parametrize("name", ["", *COMMANDS])
