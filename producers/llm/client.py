@@ -160,7 +160,11 @@ class LlmClient:
         }
         if usage is not None:
             prompt, completion, cached = usage
-            tokens = {"prompt_tokens": prompt, "completion_tokens": completion, "cached_tokens": cached}
+            tokens = {
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "cached_tokens": cached,
+            }
             price = find_price(self.settings.prices, model) or find_price(
                 self.settings.prices, self.settings.model
             )

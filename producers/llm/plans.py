@@ -16,7 +16,12 @@ from typing import Any, Literal
 
 import msgspec
 
-from tradejournal.events import RecommendationInvalid, RecommendationIssued, new_id
+from tradejournal.events import (
+    RecommendationInvalid,
+    RecommendationIssued,
+    new_id,
+    validate_event,
+)
 
 from .client import LlmClient, LlmResult
 
@@ -27,8 +32,15 @@ PLAN_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": [
-        "symbol", "direction", "entry_price", "sl", "tp", "confidence", "reasoning",
-        "timeframe", "regime",
+        "symbol",
+        "direction",
+        "entry_price",
+        "sl",
+        "tp",
+        "confidence",
+        "reasoning",
+        "timeframe",
+        "regime",
     ],  # fmt: skip
     "properties": {
         "symbol": {"type": "string"},
@@ -103,15 +115,17 @@ def parse_plan(raw: str, *, symbol: str, model: str, **fields: Any) -> Recommend
             if getattr(answer, name) is None:
                 raise ValueError(f"{name}: required for {answer.direction}")
     try:
-        return RecommendationIssued(
+        issued = RecommendationIssued(
             ts=dt.datetime.now(dt.UTC), producer="llm", symbol=symbol.upper(),
             direction=answer.direction, entry_price=answer.entry_price, sl=answer.sl,
             tp=answer.tp, confidence=answer.confidence, reasoning=answer.reasoning,
             timeframe=answer.timeframe or None, regime=answer.regime or None, model=model,
             **fields,
         )  # fmt: skip
+        validate_event(issued)  # the declared ranges (confidence 0-100, prices >= 0, ...)
     except (msgspec.ValidationError, ValueError, TypeError) as exc:
         raise ValueError(str(exc)) from None
+    return issued
 
 
 def _messages(req: PlanRequest) -> list[dict[str, str]]:

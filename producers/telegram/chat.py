@@ -39,8 +39,12 @@ async def start_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await svc.sink.emit(
             [
                 ConversationStarted(
-                    ts=utcnow(), producer="telegram", conversation_id=conv.conversation_id,
-                    user_id=user_id, chat_id=chat_id, causation_id=action_id(update, context),
+                    ts=utcnow(),
+                    producer="telegram",
+                    conversation_id=conv.conversation_id,
+                    user_id=user_id,
+                    chat_id=chat_id,
+                    causation_id=action_id(update, context),
                 )  # fmt: skip
             ]
         )
@@ -114,8 +118,11 @@ async def end_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await svc.sink.emit(
         [
             ConversationEnded(
-                ts=utcnow(), producer="telegram", conversation_id=conv.conversation_id,
-                reason="user", causation_id=action_id(update, context),
+                ts=utcnow(),
+                producer="telegram",
+                conversation_id=conv.conversation_id,
+                reason="user",
+                causation_id=action_id(update, context),
             )  # fmt: skip
         ]
     )

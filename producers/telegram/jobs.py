@@ -48,8 +48,12 @@ async def scanner_job(context: CallbackContext) -> None:  # type: ignore[type-ar
         await svc.sink.emit(
             [
                 SignalNotified(
-                    id=f"{signal.id}:notified:{owner}", ts=utcnow(), producer="telegram",
-                    signal_id=signal.signal_id, chat_id=owner, correlation_id=signal.id,
+                    id=f"{signal.id}:notified:{owner}",
+                    ts=utcnow(),
+                    producer="telegram",
+                    signal_id=signal.signal_id,
+                    chat_id=owner,
+                    correlation_id=signal.id,
                     causation_id=signal.id,
                 )  # fmt: skip
             ]

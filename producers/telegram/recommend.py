@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackContext, ContextTypes
@@ -111,8 +110,13 @@ async def _variant(svc: BotServices, user_id: int, cause: str) -> str:
         await svc.sink.emit(
             [
                 ExperimentAssigned(
-                    id=f"experiment:{key[0]}:user:{user_id}", ts=utcnow(), producer="telegram",
-                    experiment_id=key[0], user_id=user_id, variant=variant, causation_id=cause,
+                    id=f"experiment:{key[0]}:user:{user_id}",
+                    ts=utcnow(),
+                    producer="telegram",
+                    experiment_id=key[0],
+                    user_id=user_id,
+                    variant=variant,
+                    causation_id=cause,
                 )  # fmt: skip
             ]
         )
@@ -137,8 +141,12 @@ async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await svc.sink.emit(
             [
                 RecommendationDismissed(
-                    ts=utcnow(), producer="telegram", recommendation_id=rec_id, user_id=user_id,
-                    correlation_id=rec.correlation_id, causation_id=cause,
+                    ts=utcnow(),
+                    producer="telegram",
+                    recommendation_id=rec_id,
+                    user_id=user_id,
+                    correlation_id=rec.correlation_id,
+                    causation_id=cause,
                 )  # fmt: skip
             ]
         )
@@ -169,8 +177,12 @@ async def _execute(svc: BotServices, rec: RecommendationIssued, cause: str) -> s
         await svc.sink.emit(
             [
                 RecommendationExecuted(
-                    ts=utcnow(), producer="telegram", recommendation_id=rec.recommendation_id,
-                    order_ticket=ticket, position_id=position, **links,
+                    ts=utcnow(),
+                    producer="telegram",
+                    recommendation_id=rec.recommendation_id,
+                    order_ticket=ticket,
+                    position_id=position,
+                    **links,
                 )  # fmt: skip
             ]
         )
@@ -178,8 +190,12 @@ async def _execute(svc: BotServices, rec: RecommendationIssued, cause: str) -> s
     await svc.sink.emit(
         [
             RecommendationFailed(
-                ts=utcnow(), producer="telegram", recommendation_id=rec.recommendation_id,
-                error=(result_error or "order failed")[:500], retcode=retcode, **links,
+                ts=utcnow(),
+                producer="telegram",
+                recommendation_id=rec.recommendation_id,
+                error=(result_error or "order failed")[:500],
+                retcode=retcode,
+                **links,
             )  # fmt: skip
         ]
     )
@@ -214,12 +230,13 @@ async def _expire(context: CallbackContext) -> None:  # type: ignore[type-arg]
     await svc.sink.emit(
         [
             RecommendationExpired(
-                ts=utcnow(), producer="telegram", recommendation_id=rec_id,
-                correlation_id=rec.correlation_id, causation_id=rec.id,
+                ts=utcnow(),
+                producer="telegram",
+                recommendation_id=rec_id,
+                correlation_id=rec.correlation_id,
+                causation_id=rec.id,
             )  # fmt: skip
         ]
     )
     if chat_id is not None:
         await context.bot.send_message(chat_id, f"Plan expired: {rec.direction} {rec.symbol}.")
-
-

@@ -47,8 +47,12 @@ class JournalSink:
             await self.emit(
                 [
                     MetricTiming(
-                        ts=utcnow(), producer=self.producer, name=name, duration_ms=ms,
-                        correlation_id=correlation_id, causation_id=causation_id,
+                        ts=utcnow(),
+                        producer=self.producer,
+                        name=name,
+                        duration_ms=ms,
+                        correlation_id=correlation_id,
+                        causation_id=causation_id,
                     )  # fmt: skip
                 ]
             )

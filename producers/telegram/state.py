@@ -81,18 +81,8 @@ class BotState:
         causes: dict[str, str | None],
         chats: dict[str, int],
     ) -> None:
-        if isinstance(event, ConversationStarted):
-            conv = Conversation(event.conversation_id, event.chat_id, event.user_id)
-            by_id[conv.conversation_id] = conv
-            self.conversations[(conv.chat_id, conv.user_id)] = conv
-        elif isinstance(event, ConversationMessage):
-            conv_or_none = by_id.get(event.conversation_id)
-            if conv_or_none is not None and event.role != "system":
-                conv_or_none.messages.append({"role": event.role, "content": event.content})
-        elif isinstance(event, ConversationEnded):
-            ended = by_id.pop(event.conversation_id, None)
-            if ended is not None:
-                self.conversations.pop((ended.chat_id, ended.user_id), None)
+        if isinstance(event, ConversationStarted | ConversationMessage | ConversationEnded):
+            self._apply_conversation(event, by_id)
         elif isinstance(event, ExperimentAssigned):
             self.variants[(event.experiment_id, event.user_id)] = event.variant
         elif isinstance(event, UserAction):
@@ -109,6 +99,24 @@ class BotState:
             if rec_id:
                 self.pending.pop(rec_id, None)
                 self.rec_chats.pop(rec_id, None)
+
+    def _apply_conversation(
+        self,
+        event: ConversationStarted | ConversationMessage | ConversationEnded,
+        by_id: dict[str, Conversation],
+    ) -> None:
+        if isinstance(event, ConversationStarted):
+            conv = Conversation(event.conversation_id, event.chat_id, event.user_id)
+            by_id[conv.conversation_id] = conv
+            self.conversations[(conv.chat_id, conv.user_id)] = conv
+        elif isinstance(event, ConversationMessage):
+            conv_or_none = by_id.get(event.conversation_id)
+            if conv_or_none is not None and event.role != "system":
+                conv_or_none.messages.append({"role": event.role, "content": event.content})
+        elif isinstance(event, ConversationEnded):
+            ended = by_id.pop(event.conversation_id, None)
+            if ended is not None:
+                self.conversations.pop((ended.chat_id, ended.user_id), None)
 
     def take_pending(self, recommendation_id: str) -> RecommendationIssued | None:
         """Remove and return a pending recommendation (None if decided or unknown)."""
