@@ -33,6 +33,7 @@ from .recommendation import (
     RecommendationIssued,
 )
 from .signal import SignalDetected, SignalNotified
+from .terminal import SymbolSpecChanged, TerminalConnected, TerminalDisconnected
 from .upcast import needs_upcast, upcast
 from .user import AccessDenied, UserAction
 
@@ -71,6 +72,9 @@ AnyEvent = (
     | BotStopped
     | ExperimentStarted
     | ExperimentAssigned
+    | TerminalConnected
+    | TerminalDisconnected
+    | SymbolSpecChanged
 )
 """The closed union of every v1 event type."""
 
@@ -284,6 +288,9 @@ __all__ = [
     "RecommendationIssued",
     "SignalDetected",
     "SignalNotified",
+    "SymbolSpecChanged",
+    "TerminalConnected",
+    "TerminalDisconnected",
     "TradeAnnotated",
     "UserAction",
     "decode_event",

@@ -195,6 +195,21 @@ DESIGN_CATALOGUE: dict[str, dict[str, set[str]]] = {
         "experiment.started": {"experiment_id", "variants"},
         "experiment.assigned": {"user_id", "variant"},
     },
+    # issue 7 (MT5 producer): the terminal's connection state and contract specifications
+    "terminal": {
+        "terminal.connected": {"server"},
+        "terminal.disconnected": {"error_code", "error"},
+        "symbol.spec_changed": {
+            "symbol",
+            "digits",
+            "tick_size",
+            "tick_value",
+            "contract_size",
+            "volume_min",
+            "volume_step",
+            "volume_max",
+        },
+    },
 }
 ENVELOPE_FIELDS = ("seq", "id", "type", "v", "ts", "recorded_ts", "producer", "account")
 
