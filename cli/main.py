@@ -102,9 +102,10 @@ def init(settings: Settings) -> None:
     \b
         tradejournal --journal ~/trading/journal init
     """
-    from tradejournal.store import init_journal
+    from tradejournal.store import init_journal, journal_id
 
-    click.echo(f"created journal at {init_journal(settings.journal)}")
+    root = init_journal(settings.journal)
+    click.echo(f"created journal at {root} (id {journal_id(root)})")
 
 
 @cli.command()
@@ -434,3 +435,10 @@ def _muted(name: str) -> Iterator[None]:
         yield
     finally:
         logger.disabled = was
+
+
+# --- commands defined in sibling modules: one line each ---------------------------------------
+from .export_cmds import export, restore  # noqa: E402
+
+cli.add_command(export)
+cli.add_command(restore)
