@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -95,7 +96,7 @@ def test_the_next_snapshot_links_sealed_segments_from_the_previous_one(
     first = export_snapshot(journal, tmp_path / "s", "2026-11-29").folder
     sealed = sorted(p.name for p in (journal / "segments").glob("*.seal"))
     with Journal.open(journal, max_segment_bytes=40_000) as j:
-        j.append_many(generate_day(__import__("datetime").date(2026, 3, 3)))
+        j.append_many(generate_day(dt.date(2026, 3, 3)))
 
     second = export_snapshot(journal, tmp_path / "s", "2026-11-30")
 
@@ -126,7 +127,7 @@ def test_new_events_replace_the_dates_snapshot(tmp_path: Path) -> None:
     journal = demo_journal(tmp_path / "j")
     first = export_snapshot(journal, tmp_path / "s", DAY)
     with Journal.open(journal) as j:
-        j.append_many(generate_day(__import__("datetime").date(2026, 3, 3)))
+        j.append_many(generate_day(dt.date(2026, 3, 3)))
 
     second = export_snapshot(journal, tmp_path / "s", DAY)
 
