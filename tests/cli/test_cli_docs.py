@@ -29,10 +29,10 @@ def _help(*args: str) -> str:
 
 def test_the_expected_commands_exist() -> None:
     assert COMMANDS == [
-        "append", "demo", "import", "init", "rebuild", "repair", "sql", "stats", "tail",
-        "trade", "trades", "verify",
+        "append", "demo", "export", "import", "init", "rebuild", "repair", "restore", "sql",
+        "stats", "tail", "trade", "trades", "verify",
     ]  # fmt: skip
-    assert SUBCOMMANDS == [("import", "mt5-report")]
+    assert SUBCOMMANDS == [("export", "verify"), ("import", "mt5-report")]
 
 
 @pytest.mark.parametrize("name", ["", *COMMANDS])
@@ -63,7 +63,8 @@ def test_help_does_not_import_duckdb() -> None:
     code = (
         "import sys; from click.testing import CliRunner; from tradejournal.cli import cli; "
         "[CliRunner().invoke(cli, [*c, '--help']) for c in "
-        "(['stats'], ['sql'], ['trades'], ['trade'], ['rebuild'], ['import', 'mt5-report'])]; "
+        "(['stats'], ['sql'], ['trades'], ['trade'], ['rebuild'], ['import', 'mt5-report'], "
+        "['export'], ['export', 'verify'], ['restore'])]; "
         "print(sorted(m for m in ('duckdb', 'tradejournal.projections', 'openpyxl') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
