@@ -295,7 +295,9 @@ def _decode(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, b
         )
         for part in msg.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            if not isinstance(payload, bytes):
+                payload = b""
             if part.get_filename():
                 files[str(name)] = payload
             else:

@@ -153,7 +153,7 @@ class LlmClient:
         **links: Any,
     ) -> LlmCalled:
         cost: Decimal | None = None
-        tokens: dict[str, int | None] = {
+        tokens: dict[str, Any] = {
             "prompt_tokens": None,
             "completion_tokens": None,
             "cached_tokens": None,

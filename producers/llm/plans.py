@@ -145,7 +145,7 @@ async def request_plan(client: LlmClient, req: PlanRequest) -> PlanOutcome:
     if not result.ok:
         return PlanOutcome(result)
     call = result.call
-    links = {"correlation_id": req.correlation_id, "causation_id": call.id}
+    links: dict[str, Any] = {"correlation_id": req.correlation_id, "causation_id": call.id}
     try:
         now = dt.datetime.now(dt.UTC)
         issued = parse_plan(

@@ -10,6 +10,7 @@ the CLI sets it on SIGINT/SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import os
 from typing import Any
@@ -51,8 +52,6 @@ COMMANDS = {
     "defs": reports.defs,
     "export": reports.export_now,
 }
-
-App = Application  # type: ignore[type-arg]
 
 
 def build_application(svc: BotServices) -> Any:
@@ -104,7 +103,8 @@ class BotRunner:
         schedule_jobs(self.app)
         if self.poll:
             await self.app.updater.start_polling(
-                poll_interval=self.svc.settings.poll_interval_s, timeout=1
+                poll_interval=self.svc.settings.poll_interval_s,
+                timeout=dt.timedelta(seconds=self.svc.settings.poll_timeout_s),
             )
         await self.app.start()
         log.info("bot started as @%s", self.app.bot.username)

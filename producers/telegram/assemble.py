@@ -9,7 +9,7 @@ from __future__ import annotations
 from tradejournal.producers.llm import LlmClient, LlmSettings
 from tradejournal.store import Journal
 
-from .services import BotServices, ExportFn, OrderExecutor, PictureFn, ScanFn
+from .services import BotServices, CycleFn, ExportFn, OrderExecutor, PictureFn, ScanFn
 from .settings import BotSettings
 from .sink import JournalSink
 from .state import BotState
@@ -26,6 +26,7 @@ def open_services(
     scanner: ScanFn | None = None,
     exporter: ExportFn | None = None,
     picture: PictureFn | None = None,
+    mt5_cycle: CycleFn | None = None,
 ) -> BotServices:
     """The services for ``build_application``; the state comes from the journal."""
     sink = JournalSink(journal)
@@ -38,4 +39,5 @@ def open_services(
         scanner=scanner,
         exporter=exporter,
         picture=picture,
+        mt5_cycle=mt5_cycle,
     )

@@ -9,6 +9,8 @@ an update already in the journal (a redelivery after a crash) is not processed a
 
 from __future__ import annotations
 
+from typing import Literal
+
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -23,7 +25,7 @@ __all__ = ["REFUSAL", "describe", "guard", "record"]
 REFUSAL = "Sorry, this is a private trading journal bot. Your request was not processed."
 
 
-def describe(update: Update) -> tuple[str, str]:
+def describe(update: Update) -> tuple[Literal["command", "button", "message"], str]:
     """(kind, data) of an update: command / button / message and its text or callback data."""
     if update.callback_query is not None:
         return "button", update.callback_query.data or ""

@@ -10,20 +10,31 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext
 
-from tradejournal.events import SignalNotified
+from tradejournal.events import MetricTiming, SignalNotified
 
 from .services import services
 from .sink import utcnow
 
-__all__ = ["EXPORT_JOB", "SCANNER_JOB", "export_job", "scanner_job", "schedule_jobs"]
+__all__ = [
+    "EXPORT_JOB",
+    "MT5_JOB",
+    "SCANNER_JOB",
+    "export_job",
+    "mt5_job",
+    "next_export",
+    "scanner_job",
+    "schedule_jobs",
+]
 
 log = logging.getLogger(__name__)
 
 SCANNER_JOB = "scanner"
+MT5_JOB = "mt5"
 EXPORT_JOB = "nightly-export"
 
 
@@ -60,6 +71,20 @@ async def scanner_job(context: CallbackContext) -> None:  # type: ignore[type-ar
         )
 
 
+async def mt5_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    """One MT5 cycle: poll the terminal, settle OCO groups, trail stops."""
+    svc = services(context)
+    if svc.mt5_cycle is None:
+        return
+    started = time.perf_counter()
+    written = await svc.mt5_cycle()
+    ms = round((time.perf_counter() - started) * 1000, 1)
+    if written or ms >= 1000:  # an idle poll every second is not worth an event
+        await svc.sink.emit(
+            [MetricTiming(ts=utcnow(), producer="telegram", name="mt5.cycle", duration_ms=ms)]
+        )
+
+
 async def export_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
     """The nightly export; tell the owner where it went (or that it failed)."""
     svc = services(context)
@@ -86,6 +111,8 @@ def schedule_jobs(app: Application) -> None:  # type: ignore[type-arg]
     if jq is None:
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
     s = svc.settings
+    if svc.mt5_cycle is not None:
+        jq.run_repeating(mt5_job, interval=s.mt5_interval_s, first=0.2, name=MT5_JOB)
     if svc.scanner is not None and s.scanner_interval_s:
         jq.run_repeating(scanner_job, interval=s.scanner_interval_s, first=1.0, name=SCANNER_JOB)
     if svc.exporter is not None and s.export_dir is not None and s.export_time is not None:

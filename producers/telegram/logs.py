@@ -43,7 +43,7 @@ class Redactor(logging.Filter):
 
 
 def setup_logging(
-    journal_dir: Path,
+    logs: Path,
     secrets: Iterable[str],
     *,
     console: bool = True,
@@ -51,8 +51,7 @@ def setup_logging(
     max_bytes: int = 5_000_000,
     backups: int = 5,
 ) -> Path:
-    """Attach the rotating file handlers (and a console one) to the root logger; return logs/."""
-    logs = journal_dir / "logs"
+    """Attach the rotating file handlers (and a console one) to the root logger; return ``logs``."""
     logs.mkdir(parents=True, exist_ok=True)
     redactor = Redactor(secrets)
     formatter = logging.Formatter(_FORMAT)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackContext, ContextTypes
@@ -163,7 +164,7 @@ async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def _execute(svc: BotServices, rec: RecommendationIssued, cause: str) -> str:
-    links = {"correlation_id": rec.correlation_id, "causation_id": cause}
+    links: dict[str, Any] = {"correlation_id": rec.correlation_id, "causation_id": cause}
     if svc.executor is None:
         result_error, retcode = "no MT5 terminal is configured", None
         ticket = position = None

@@ -26,6 +26,7 @@ from .state import BotState
 
 __all__ = [
     "BotServices",
+    "CycleFn",
     "Execution",
     "ExportFn",
     "OrderExecutor",
@@ -62,6 +63,8 @@ ExportFn = Callable[[Path, dt.datetime], Awaitable[Path]]
 """The nightly export: (target directory, now) -> the written export."""
 PictureFn = Callable[[Path], Awaitable[bytes | None]]
 """The dashboard picture (PNG bytes) of a journal, or None when there is nothing to draw."""
+CycleFn = Callable[[], Awaitable[Sequence[Any]]]
+"""One MT5 cycle (poll, OCO check, trailing pass): the events written."""
 
 
 @dataclass
@@ -76,6 +79,7 @@ class BotServices:
     scanner: ScanFn | None = None
     exporter: ExportFn | None = None
     picture: PictureFn | None = None
+    mt5_cycle: CycleFn | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 
