@@ -1,4 +1,5 @@
-"""MetaTrader 5 producers: report import, the live poller, the order wrapper, OCO and trailing.
+"""MetaTrader 5 producers: report import, the live poller, the order wrapper, OCO and trailing,
+the paper terminal.
 
 ```python
 from tradejournal.producers.mt5 import Mt5Poller
@@ -12,6 +13,7 @@ from __future__ import annotations
 from .alerts import Alerts, AlertSettings
 from .backfill import BackfillResult, backfill
 from .oco import OcoManager
+from .paper import PaperTerminal
 from .poller import Mt5Error, Mt5Poller, PollerSettings
 from .recorder import Recorder
 from .servertime import ServerTime, parse_server_offset
@@ -25,6 +27,7 @@ __all__ = [
     "Mt5Error",
     "Mt5Poller",
     "OcoManager",
+    "PaperTerminal",
     "PollerSettings",
     "Recorder",
     "ServerTime",
