@@ -18,6 +18,7 @@ from telegram import Update
 from tradejournal.events import Event
 from tradejournal.producers.fakes import FakeBotApi, FakeLlmApi
 from tradejournal.producers.llm import LlmSettings, Price
+from tradejournal.producers.mt5 import Mt5Poller, PaperTerminal
 from tradejournal.producers.telegram import (
     BotRunner,
     BotServices,
@@ -26,6 +27,7 @@ from tradejournal.producers.telegram import (
     build_application,
     open_services,
 )
+from tradejournal.producers.telegram.mt5link import Mt5Link
 from tradejournal.store import Journal, read_events
 
 TOKEN = "123456:SECRET-bot-token-do-not-leak"
@@ -58,6 +60,7 @@ def bot_settings(journal: Path, api: FakeBotApi, **over: Any) -> BotSettings:
         "base_url": api.base_url,
         "base_file_url": api.base_file_url,
         "plan_expiry": dt.timedelta(minutes=15),
+        "mt5_interval_s": 3600.0,
     }
     values.update(over)
     return BotSettings(**values)
@@ -87,6 +90,7 @@ class BotHarness:
         llm: FakeLlmApi,
         *,
         executor: OrderExecutor | None = None,
+        paper: bool = False,
         settings: dict[str, Any] | None = None,
         llm_over: dict[str, Any] | None = None,
         **collaborators: Any,
@@ -95,6 +99,11 @@ class BotHarness:
         self.api = api
         self.llm = llm
         self.executor = executor
+        self.terminal: PaperTerminal | None = None
+        if paper:
+            self.terminal = PaperTerminal()
+            assert self.terminal.initialize()
+        self.link: Mt5Link | None = None
         self.settings_over = settings or {}
         self.llm_over = llm_over or {}
         self.collaborators = collaborators
@@ -111,12 +120,18 @@ class BotHarness:
     async def start(self, *, poll: bool = False) -> BotHarness:
         """Open the journal, build the services and app, start it (without polling)."""
         self.journal = Journal.open(self.path, create=True)
+        parts = dict(self.collaborators)
+        executor = self.executor
+        if self.terminal is not None:
+            self.link = Mt5Link(Mt5Poller(self.terminal, self.journal))
+            executor = self.link
+            parts["mt5_cycle"] = self.link.run_once
         svc = open_services(
             bot_settings(self.path, self.api, **self.settings_over),
             llm_settings(self.llm, **self.llm_over),
             self.journal,
-            executor=self.executor,
-            **self.collaborators,
+            executor=executor,
+            **parts,
         )
         self.app = build_application(svc)
         self.runner = BotRunner(self.app, poll=poll)
