@@ -40,13 +40,12 @@ _KEYS = (
     ("net_pnl", "Net P&L"), ("profit_factor", "Profit factor"), ("expectancy", "Expectancy"),
     ("expectancy_r", "Expectancy (R)"), ("max_drawdown", "Max drawdown"), ("sqn", "SQN"),
 )  # fmt: skip
-DEFINITIONS = (
-    ("Trade", "one closed position; partial closes folded in; net = profit + commission + swap + fee"),
-    ("Win rate", "wins / (wins + losses); breakevens excluded"),
-    ("Profit factor", "sum of wins / |sum of losses| (none without a loss)"),
-    ("Expectancy", "mean net P&L per trade; in R: the mean R-multiple"),
-    ("Max drawdown", "largest fall from a running peak of equity (or realised P&L)"),
-    ("SQN", "sqrt(N) * mean(R) / stdev(R)"),
+
+
+_DEF_LABELS = (
+    ("net_pnl", "Net P&L"), ("win_rate", "Win rate"), ("profit_factor", "Profit factor"),
+    ("expectancy", "Expectancy"), ("avg_r", "Expectancy (R)"), ("max_drawdown", "Max drawdown"),
+    ("sharpe", "Sharpe"),
 )  # fmt: skip
 
 
@@ -138,7 +137,10 @@ async def signals(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def defs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/defs: how each figure is defined."""
-    await answer(update, context, "\n".join(f"{k}: {v}" for k, v in DEFINITIONS))
+    from tradejournal.projections.report.defs import CARD_DEFS
+
+    lines = [f"{label}: {CARD_DEFS[key]}" for key, label in _DEF_LABELS if key in CARD_DEFS]
+    await answer(update, context, "\n\n".join(lines))
 
 
 async def dashboard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

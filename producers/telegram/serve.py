@@ -9,11 +9,9 @@ bot with real ``getUpdates`` polling until SIGINT or SIGTERM; then it stops clea
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import signal
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from tradejournal.producers.config import Config
@@ -22,36 +20,12 @@ from tradejournal.store import Journal
 from .app import build_application, run_bot
 from .assemble import open_services
 from .logs import setup_logging, teardown_logging
-from .services import CycleFn, ExportFn, OrderExecutor, PictureFn, ScanFn
 from .settings import settings_from_config
+from .wiring import Collaborators, collaborators_from_config
 
-__all__ = ["Collaborators", "exporter_for", "serve"]
+__all__ = ["serve"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Collaborators:
-    """The optional parts of the process, built by the caller from the config."""
-
-    executor: OrderExecutor | None = None
-    mt5_cycle: CycleFn | None = None
-    scanner: ScanFn | None = None
-    exporter: ExportFn | None = None
-    picture: PictureFn | None = None
-
-
-def exporter_for(journal_dir: Path, tz: str, keep: int) -> ExportFn:
-    """The nightly export: a snapshot of the journal through the export library."""
-    from tradejournal.projections.export import export_snapshot
-
-    async def export(to_dir: Path, now: dt.datetime) -> Path:
-        result = await asyncio.to_thread(
-            export_snapshot, journal_dir, to_dir, keep=keep or None, tz=tz
-        )
-        return result.folder
-
-    return export
 
 
 def serve(
@@ -70,10 +44,8 @@ def serve(
         level=getattr(logging, config.logging.level), max_bytes=config.logging.max_bytes,
         backups=config.logging.backups,
     )  # fmt: skip
-    parts = collaborators or Collaborators(
-        exporter=exporter_for(settings.journal, config.export.tz, config.export.keep)
-    )
     try:
+        parts = collaborators or collaborators_from_config(config, journal)
         svc = open_services(
             settings, llm, journal, executor=parts.executor, mt5_cycle=parts.mt5_cycle,
             scanner=parts.scanner, exporter=parts.exporter, picture=parts.picture,
