@@ -28,6 +28,12 @@ def bot(config_path: Path) -> None:
     The bot token and the API key are read from the environment variables that
     telegram.token_env and openai.api_key_env name; they are never logged or journaled.
     Stop it with Ctrl-C or SIGTERM: it journals bot.stopped and closes the journal.
+    Set the secrets first: export TELEGRAM_BOT_TOKEN=... OPENAI_API_KEY=...
+
+    Example:
+
+    \b
+        tradejournal bot --config tradejournal.toml
     """
     from tradejournal.producers.config import ConfigError, load_config
     from tradejournal.producers.telegram.serve import serve

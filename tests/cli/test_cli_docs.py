@@ -29,8 +29,8 @@ def _help(*args: str) -> str:
 
 def test_the_expected_commands_exist() -> None:
     assert COMMANDS == [
-        "append", "demo", "export", "import", "init", "rebuild", "repair", "restore", "sql",
-        "stats", "tail", "trade", "trades", "verify",
+        "append", "audit", "bot", "demo", "export", "import", "init", "rebuild", "repair",
+        "report", "restore", "sql", "stats", "tail", "trade", "trades", "verify",
     ]  # fmt: skip
     assert SUBCOMMANDS == [("export", "verify"), ("import", "mt5-report")]
 
