@@ -279,11 +279,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _reply(self, status: int, answer: dict[str, Any]) -> None:
         data = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client left (a stopped poller)
+            pass
 
 
 def _decode(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
