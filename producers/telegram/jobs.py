@@ -8,7 +8,6 @@ demand (``await job.run(application)``).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from zoneinfo import ZoneInfo
@@ -26,7 +25,6 @@ __all__ = [
     "SCANNER_JOB",
     "export_job",
     "mt5_job",
-    "next_export",
     "scanner_job",
     "schedule_jobs",
 ]
@@ -118,10 +116,3 @@ def schedule_jobs(app: Application) -> None:  # type: ignore[type-arg]
     if svc.exporter is not None and s.export_dir is not None and s.export_time is not None:
         when = s.export_time.replace(tzinfo=ZoneInfo(s.export_tz))
         jq.run_daily(export_job, time=when, name=EXPORT_JOB)
-
-
-def next_export(app: Application) -> dt.datetime | None:  # type: ignore[type-arg]
-    """When the nightly export runs next (after the application started)."""
-    jq = app.job_queue
-    jobs = jq.get_jobs_by_name(EXPORT_JOB) if jq else ()
-    return jobs[0].next_t if jobs else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
@@ -80,7 +80,6 @@ class BotServices:
     exporter: ExportFn | None = None
     picture: PictureFn | None = None
     mt5_cycle: CycleFn | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
