@@ -128,8 +128,13 @@ class CsvBarFeed:
         self._width = bar_seconds
         self._spread = spread_points
         self._digits = digits
+        self._ticks = self._replay()
 
     def __iter__(self) -> Iterator[FeedTick]:
+        """The quotes not replayed yet (the replay resumes where the last run stopped)."""
+        return self._ticks
+
+    def _replay(self) -> Iterator[FeedTick]:
         point = 10.0**-self._digits
         for bar in self._bars:
             spread = (bar.spread or self._spread) * point

@@ -115,9 +115,9 @@ def modify(book: Book, clock: ServerClock, r: Request) -> int:
     return c.TRADE_RETCODE_DONE
 
 
-def _finish(book: Book, clock: ServerClock, order: Order, state: int) -> None:
+def _finish(book: Book, clock: ServerClock, order: Order, state: int, at_ms: int = 0) -> None:
     del book.orders[order.ticket]
-    done = replace(order, state=state, done_ms=clock.server_ms)
+    done = replace(order, state=state, done_ms=at_ms or clock.server_ms)
     book.history_orders.append(done.record())
 
 
@@ -136,8 +136,8 @@ def reject(book: Book, clock: ServerClock, order: Order) -> None:
 
 
 def expire_due(book: Book, clock: ServerClock) -> None:
-    """Expire every active order whose expiry time has come."""
+    """Expire every active order whose expiry time has come (stamped at its expiry time)."""
     now = clock.server_s
-    for order in sorted(book.orders.values(), key=lambda o: o.ticket):
+    for order in sorted(book.orders.values(), key=lambda o: (o.expire_at, o.ticket)):
         if order.expire_at and now >= order.expire_at:
-            _finish(book, clock, order, c.ORDER_STATE_EXPIRED)
+            _finish(book, clock, order, c.ORDER_STATE_EXPIRED, order.expire_at * 1000)
