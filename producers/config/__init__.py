@@ -13,7 +13,7 @@ file, only the names of the environment variables that hold them. Reference: doc
 
 from __future__ import annotations
 
-from .example import example_toml, write_example
+from .example import example_toml, reference_markdown, write_example
 from .load import load_config, parse_config
 from .model import Config
 from .secrets import SECRET_KEYS, ConfigError, SecretMissingError, resolve_secret
@@ -66,6 +66,7 @@ __all__ = [
     "example_toml",
     "load_config",
     "parse_config",
+    "reference_markdown",
     "resolve_secret",
     "write_example",
 ]

@@ -1,7 +1,9 @@
-"""Write the fully commented example config: every section, every key, its default and meaning.
+"""Write the fully commented example config (every section, key, default and meaning) and the
+key reference tables of docs/configuration.md.
 
-The text is generated from the ``Config`` Structs themselves (descriptions, ranges, choices and
-defaults), so it cannot drift from what ``load_config`` accepts; a test loads it back.
+Both are generated from the ``Config`` Structs themselves (descriptions, ranges, choices and
+defaults), so they cannot drift from what ``load_config`` accepts; tests load the example back
+and keep the docs' tables current.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import msgspec
 from .load import _key, _unwrap
 from .model import Config
 
-__all__ = ["example_toml", "write_example"]
+__all__ = ["example_toml", "reference_markdown", "write_example"]
 
 HEADER = """\
 # tradejournal config: one file shared by `tradejournal mt5 run` and `tradejournal bot`.
@@ -59,6 +61,27 @@ def write_example(
     with target.open("x", encoding="utf-8") as out:
         out.write(example_toml(journal_path))
     return target
+
+
+def reference_markdown() -> str:
+    """Return one markdown table per section: key, default, meaning (with range and choices)."""
+    out: list[str] = []
+    config = Config()
+    for section in msgspec.structs.fields(Config):
+        value = getattr(config, section.name)
+        doc = (type(value).__doc__ or "").strip().split(" — ", 1)[-1]
+        out += [f"### `[{section.name}]`", "", doc[:1].upper() + doc[1:], ""]
+        out += ["| key | default | meaning |", "|---|---|---|"]
+        for field in msgspec.structs.fields(type(value)):
+            current = getattr(value, field.name)
+            if isinstance(current, dict):
+                shown = ", ".join(f"`{k}`" for k in current) + " (see below)"
+            else:
+                shown = f"`{_toml(current)}`"
+            meaning = _describe(field.type).replace("|", "\\|")
+            out.append(f"| `{section.name}.{field.name}` | {shown} | {meaning} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
 
 
 def _section(name: str, value: msgspec.Struct) -> str:

@@ -101,17 +101,18 @@ def _convert_struct(value: Any, cls: type[msgspec.Struct], path: str, problems: 
             problems.append(_secret_message(dotted, key, fields))
         else:
             problems.append(_unknown_message(dotted, key, path, fields, cls))
-    if len(kwargs) < sum(1 for k in value if k in fields):
-        return _BAD  # a key of this table was wrong (already reported)
+    failed = len(kwargs) < sum(1 for k in value if k in fields)  # already reported
     try:
         result = cls(**kwargs)
     except (TypeError, ValueError) as exc:  # a required key is missing (e.g. a price's output)
-        problems.append(f"{path}: {str(exc).replace('Missing required argument', 'missing key')}")
+        if not failed:
+            problems.append(f"{path}: {str(exc).replace('Missing required argument', 'missing key')}")  # fmt: skip
         return _BAD
     problem_fn = getattr(result, "problems", None)
     for key, message in problem_fn() if problem_fn else ():
-        problems.append(f"{path}.{key} = {_show(getattr(result, key))}: {message}")
-    return result
+        if not failed or key in kwargs:  # with a wrong key, only rules on keys that were fine
+            problems.append(f"{path}.{key} = {_show(getattr(result, key))}: {message}")
+    return _BAD if failed else result
 
 
 def _checked(value: Any, tp: Any, path: str, problems: list[str]) -> Any:

@@ -1,9 +1,10 @@
-"""MetaTrader 5 producers: report import, the live poller, the order wrapper, OCO and trailing,
-the paper terminal.
+"""MetaTrader 5 producers: report import, the terminal surface (:mod:`.api`), the paper terminal,
+the live poller, the journaling order wrapper, the OCO and trailing managers.
 
 ```python
-from tradejournal.producers.mt5 import Mt5Poller
-poller = Mt5Poller(terminal, journal, PollerSettings(server_time=parse_server_offset("ny+7")))
+from tradejournal.producers.config import ServerClock
+from tradejournal.producers.mt5 import Mt5Poller, PollerSettings
+poller = Mt5Poller(terminal, journal, PollerSettings(server_time=ServerClock(tz="Europe/Athens")))
 written = poller.poll_once()
 ```
 """
@@ -16,7 +17,6 @@ from .oco import OcoManager
 from .paper import PaperTerminal
 from .poller import Mt5Error, Mt5Poller, PollerSettings
 from .recorder import Recorder
-from .servertime import ServerTime, parse_server_offset
 from .trading import Trader
 from .trailing import TrailingManager, TrailingSettings, wilder_atr
 
@@ -30,11 +30,9 @@ __all__ = [
     "PaperTerminal",
     "PollerSettings",
     "Recorder",
-    "ServerTime",
     "Trader",
     "TrailingManager",
     "TrailingSettings",
     "backfill",
-    "parse_server_offset",
     "wilder_atr",
 ]

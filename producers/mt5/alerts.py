@@ -4,7 +4,8 @@
 - ``position_open_long`` (info): a position open longer than ``max_open_h`` hours;
 - ``stop_out`` (critical): a deal closed by the broker's stop-out (reason ``so``);
 - ``margin_call`` (critical): margin level at or below the account's margin-call level;
-- ``terminal_disconnected`` (critical) / ``terminal_reconnected`` (info);
+- ``terminal_disconnected`` (critical, once the outage lasted ``disconnect_after_s``) /
+  ``terminal_reconnected`` (info);
 - ``api_errors`` (warning): ``api_error_threshold`` terminal calls in a row failed;
 - ``oco_failed`` (critical) and ``stop_modify_refused`` (warning), raised by the managers.
 
@@ -19,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from tradejournal.events import AlertRaised, DealFilled, Event, new_id
+from tradejournal.producers.config.serverclock import ServerClock
 
 from .recorder import Recorder
-from .servertime import ServerTime
 
 __all__ = ["AlertSettings", "Alerts"]
 
@@ -36,17 +37,21 @@ class AlertSettings:
     max_open_h: float = 24.0
     api_error_threshold: int = 3
     margin_call: bool = True
+    margin_level_pct: float = 0.0
+    """Margin-call level in %; 0: the account's own (``margin_so_call``)."""
+    disconnect_after_s: float = 0.0
+    """Alert on a disconnect once it lasted this long (0: at once)."""
 
 
 class Alerts:
     """Raise alerts through a recorder (see the module docstring)."""
 
     def __init__(
-        self, recorder: Recorder, settings: AlertSettings, server_time: ServerTime | None = None
+        self, recorder: Recorder, settings: AlertSettings, server_time: ServerClock | None = None
     ) -> None:
         self.recorder = recorder
         self.settings = settings
-        self.server_time = server_time or ServerTime()
+        self.server_time = server_time or ServerClock()
         self._margin_call = False
         self._api_alerted = False
 
@@ -105,17 +110,12 @@ class Alerts:
                     f"stop-out closed position {d.position_id} {d.symbol}: {d.profit}", now,
                     key=str(d.deal_ticket), position_id=d.position_id, symbol=d.symbol,
                 )  # fmt: skip
-        call = (
-            s.margin_call
-            and account.margin > 0
-            and account.margin_so_call > 0
-            and account.margin_level <= account.margin_so_call
-        )
+        level = s.margin_level_pct or account.margin_so_call
+        call = s.margin_call and account.margin > 0 and 0 < account.margin_level <= level
         if call and not self._margin_call:
             out += self.raise_(
                 "critical", "margin_call",
-                f"margin level {account.margin_level:.1f}% <= margin call "
-                f"{account.margin_so_call:.1f}%", now,
+                f"margin level {account.margin_level:.1f}% <= margin call {level:.1f}%", now,
             )  # fmt: skip
         self._margin_call = bool(call)
         return out
@@ -132,4 +132,4 @@ class Alerts:
         return self.raise_("warning", "api_errors", f"{count} terminal calls in a row failed", now)
 
     def _opened(self, p: Any) -> dt.datetime:
-        return self.server_time.msc_to_utc(p.time_msc or p.time * 1000)
+        return self.server_time.to_utc_msc(p.time_msc or p.time * 1000)

@@ -60,12 +60,15 @@ def backfill(
     orders = terminal.history_orders_get(date_from - _PAD, date_to + _PAD)
     if deals is None or orders is None:
         raise Mt5Error(f"the terminal's history is unavailable: {terminal.last_error()}")
-    to_utc = settings.server_time.msc_to_utc
+    to_utc = settings.server_time.to_utc_msc
 
     def inside(msc: int) -> bool:
         return date_from <= to_utc(msc) < date_to
 
-    chosen_orders = [o for o in orders if inside(o.time_setup_msc or o.time_setup * 1000)]
+    chosen_orders = sorted(
+        (o for o in orders if inside(o.time_setup_msc or o.time_setup * 1000)),
+        key=lambda o: (o.time_setup_msc or o.time_setup * 1000, o.ticket),
+    )
     order_events: list[Event] = []
     for o in chosen_orders:
         order_events += history_order_events(o, recorder.state, settings, account)

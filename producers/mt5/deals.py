@@ -204,7 +204,7 @@ def from_trade_deal(deal: _TradeDeal, to_utc: Callable[[int], dt.datetime]) -> M
     """A terminal ``TradeDeal`` (``history_deals_get``) as :class:`Mt5Deal`.
 
     ``to_utc`` converts the deal's ``time_msc`` (broker-server milliseconds) to aware UTC (see
-    ``servertime.ServerTime.msc_to_utc``). Floats become decimals through their shortest repr
+    ``config.ServerClock.to_utc_msc``). Floats become decimals through their shortest repr
     (``0.1`` stays ``0.1``); unknown reason codes become ``other``.
     """
     kind = DEAL_TYPES.get(deal.type, "other")

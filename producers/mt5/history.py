@@ -45,7 +45,7 @@ def deal_events(
     for d in sorted(deals, key=lambda d: (d.time_msc or d.time * 1000, d.ticket)):
         if d.ticket in state.deal_tickets:
             continue
-        deal = from_trade_deal(d, settings.server_time.msc_to_utc)
+        deal = from_trade_deal(d, settings.server_time.to_utc_msc)
         out.append(deal_to_event(deal, account=account, producer=settings.producer))
     return out
 
@@ -56,7 +56,7 @@ def history_order_events(
     """``order.placed`` for an order the journal lacks, plus its end if it was cancelled,
     expired or rejected (a filled order's end is its deal)."""
     out: list[Event] = []
-    to_utc = settings.server_time.msc_to_utc
+    to_utc = settings.server_time.to_utc_msc
     env: dict[str, Any] = {"producer": settings.producer, "account": account}
     known = state.orders.get(o.ticket)
     type_ = ORDER_TYPES[o.type] if 0 <= o.type < len(ORDER_TYPES) else "buy"

@@ -5,7 +5,8 @@
 after each poll, asks the terminal what became of each unsettled group's legs: when one leg filled
 it removes the other (``TRADE_ACTION_REMOVE`` → ``order.cancelled`` reason ``oco``) and journals
 ``oco.triggered`` with the cancel latency (fill time to confirmed cancel); both legs filled, or a
-refused cancel, give ``oco.failed`` plus a critical ``oco_failed`` alert. Group state lives in the
+refused cancel (after ``cancel_retries`` immediate retries, each journaled), give ``oco.failed``
+plus a critical ``oco_failed`` alert. Group state lives in the
 journal (``oco.*`` events), so a restarted manager resumes every open group.
 """
 
@@ -34,9 +35,10 @@ __all__ = ["OcoManager"]
 class OcoManager:
     """Create OCO groups and settle them (see the module docstring)."""
 
-    def __init__(self, trader: Trader, alerts: Alerts) -> None:
+    def __init__(self, trader: Trader, alerts: Alerts, cancel_retries: int = 0) -> None:
         self.trader = trader
         self.alerts = alerts
+        self.cancel_retries = cancel_retries
         self.recorder = trader.recorder
 
     @property
@@ -122,7 +124,7 @@ class OcoManager:
         o = hist[0]
         if o.state in (ORDER_STATE_FILLED, ORDER_STATE_PARTIAL):
             msc = o.time_done_msc or o.time_done * 1000
-            return ("filled", self.trader.server_time.msc_to_utc(msc))
+            return ("filled", self.trader.server_time.to_utc_msc(msc))
         if o.state in (ORDER_STATE_CANCELED, ORDER_STATE_EXPIRED, ORDER_STATE_REJECTED):
             return ("gone", None)
         return ("pending", None)
@@ -130,21 +132,28 @@ class OcoManager:
     def _cancel(
         self, group: str, filled: int, other: int, fill_ts: dt.datetime | None
     ) -> list[Event]:
-        result = self.trader.send(
-            {"action": TRADE_ACTION_REMOVE, "order": other}, cancel_reason="oco", oco_group_id=group
-        )
+        sent: list[Event] = []
+        for _ in range(1 + self.cancel_retries):
+            result = self.trader.send(
+                {"action": TRADE_ACTION_REMOVE, "order": other},
+                cancel_reason="oco",
+                oco_group_id=group,
+            )
+            sent += self.trader.last_events  # order.cancelled, or order.rejected
+            if result is not None and result.retcode in OK_RETCODES:
+                break
         if result is not None and result.retcode in OK_RETCODES:
             latency = None
             if fill_ts is not None:
                 latency = max(0.0, (self.recorder.now() - fill_ts).total_seconds() * 1000)
-            return self._triggered(group, filled, other, latency)
+            return sent + self._triggered(group, filled, other, latency)
         fate = self._fate(other)
         if fate is not None and fate[0] == "filled":  # the sibling filled before the cancel
-            return self._failed(group, "both_filled", None, "both legs filled")
+            return sent + self._failed(group, "both_filled", None, "both legs filled")
         code, text = (
             (result.retcode, result.comment) if result is not None else self.terminal.last_error()
         )
-        return self._failed(group, "cancel_refused", int(code), str(text))
+        return sent + self._failed(group, "cancel_refused", int(code), str(text))
 
     def _triggered(self, group: str, filled: int, other: int, latency: float | None) -> list[Event]:
         return self.recorder.record(

@@ -33,13 +33,13 @@ from tradejournal.events import (
     TerminalDisconnected,
     new_id,
 )
+from tradejournal.producers.config.serverclock import ServerClock
 from tradejournal.store import Journal
 
 from .alerts import Alerts, AlertSettings
 from .history import deal_events, history_order_events, snapshot_event, spec_event
 from .positions import position_events
 from .recorder import Clock, Recorder, utc_now
-from .servertime import ServerTime
 from .trading import Trader, dec, price_or_none
 
 __all__ = ["Mt5Error", "Mt5Poller", "PollerSettings"]
@@ -58,11 +58,13 @@ class PollerSettings:
 
     account: str | None = None
     """Account label; default: the terminal's login."""
-    server_time: ServerTime = field(default_factory=ServerTime)
+    server_time: ServerClock = field(default_factory=ServerClock)
     producer: str = "mt5"
     snapshot_interval_s: float = 300.0
     excursion_step_points: float = 10.0
-    """A new MFE/MAE is journaled when it beats the last one by this many points."""
+    """A new MFE/MAE is journaled when it beats the last one by this many points ..."""
+    excursion_step_r: float = 0.0
+    """... or, when > 0 and the position has an initial stop, by this many R."""
     history_start: dt.datetime = EPOCH
     """Where the first backfill of a new account starts."""
     alerts: AlertSettings = field(default_factory=AlertSettings)
@@ -108,10 +110,7 @@ class Mt5Poller:
         info = self.terminal.terminal_info()
         account = self.terminal.account_info() if info is not None else None
         if info is None or account is None or not getattr(info, "connected", True):
-            self._api_errors += 1
-            written += self._disconnected(now)
-            written += self.alerts.api_errors(self._api_errors + self.trader.api_errors, now)
-            return written
+            return self._disconnected(now)  # not an API error streak: the outage is the alert
         if state.connected is not True:
             written += self._connected(info, account, now)
         deals = self.terminal.history_deals_get(*self._window(now))
@@ -121,6 +120,7 @@ class Mt5Poller:
             self._api_errors += 1
             return written + self.alerts.api_errors(self._api_errors + self.trader.api_errors, now)
         self._api_errors = 0
+        written += self.alerts.api_errors(self.trader.api_errors, now)
         symbols = sorted({d.symbol for d in deals} | {o.symbol for o in orders}
                          | {p.symbol for p in positions} - {""})  # fmt: skip
         written += self.recorder.record(self._specs(symbols, now))
@@ -167,21 +167,25 @@ class Mt5Poller:
         return written
 
     def _disconnected(self, now: dt.datetime) -> list[Event]:
-        if self.recorder.state.connected is False:
-            return []
-        code, text = self.terminal.last_error()
-        event = TerminalDisconnected(
-            id=new_id(),
-            ts=now,
-            producer=self.settings.producer,
-            account=self.account,
-            error_code=int(code),
-            error=str(text),
-        )
-        written = self.recorder.record([event])
-        written += self.alerts.raise_(
-            "critical", "terminal_disconnected", f"terminal disconnected: {code} {text}", now
-        )
+        written: list[Event] = []
+        if self.recorder.state.connected is not False:
+            code, text = self.terminal.last_error()
+            event = TerminalDisconnected(
+                id=new_id(),
+                ts=now,
+                producer=self.settings.producer,
+                account=self.account,
+                error_code=int(code),
+                error=str(text),
+            )
+            written = self.recorder.record([event])
+        since = self.recorder.state.disconnected_ts or now
+        if (now - since).total_seconds() >= self.settings.alerts.disconnect_after_s:
+            written += self.alerts.raise_(
+                "critical", "terminal_disconnected",
+                f"terminal disconnected since {since.isoformat()}", now,
+                key=since.isoformat(),
+            )  # fmt: skip
         return written
 
     def _specs(self, symbols: list[str], now: dt.datetime) -> list[Event]:
@@ -241,7 +245,10 @@ class Mt5Poller:
         written += self.recorder.record(finals)
         # orders of the history window the journal has never seen (placed while we were down)
         window = self.terminal.history_orders_get(*self._window(now))
-        missed = [o for o in window or () if o.ticket not in state.orders]
+        missed = sorted(
+            (o for o in window or () if o.ticket not in state.orders),
+            key=lambda o: (o.time_setup_msc or o.time_setup * 1000, o.ticket),
+        )
         missed_events: list[Event] = []
         for o in missed:
             missed_events += history_order_events(o, state, self.settings, acct)

@@ -6,7 +6,8 @@ the terminal's window, another EA, the broker, a change made while the poller wa
 journaled with method ``initial`` (the first stops a position is seen with) or ``manual``.
 
 Excursions: the position's ``price_current`` beyond the best (MFE) or worst (MAE) price journaled
-so far — the entry price at first — by at least ``excursion_step_points`` points. Extremes between
+so far — the entry price at first — by at least ``excursion_step_points`` points (or
+``excursion_step_r`` R when set and the position has an initial stop). Extremes between
 two polls are not seen (a poller samples; the terminal keeps no per-position extremes).
 """
 
@@ -68,13 +69,16 @@ def position_events(
                     r_at_move=r_at(side, entry, initial, current),
                 )
             )
-        out += _excursions(p, view.mfe, view.mae, side, entry, settings, account, now, symbol_info)
+        risk = abs(entry - view.initial_sl) if view.initial_sl is not None else None
+        out += _excursions(
+            p, view.mfe, view.mae, side, entry, risk, settings, account, now, symbol_info
+        )
     return out
 
 
 def _update_ts(p: Any, settings: PollerSettings, now: dt.datetime) -> dt.datetime:
     msc = p.time_update_msc or p.time_update * 1000
-    return settings.server_time.msc_to_utc(msc) if msc else now
+    return settings.server_time.to_utc_msc(msc) if msc else now
 
 
 def _excursions(
@@ -83,6 +87,7 @@ def _excursions(
     mae: Decimal | None,
     side: str,
     entry: Decimal,
+    risk: Decimal | None,
     settings: PollerSettings,
     account: str,
     now: dt.datetime,
@@ -93,6 +98,8 @@ def _excursions(
     info = symbol_info(p.symbol)
     point = dec(info.point) if info is not None and info.point else Decimal(0)
     step = point * dec(settings.excursion_step_points)
+    if settings.excursion_step_r > 0 and risk:
+        step = risk * dec(settings.excursion_step_r)
     sign = 1 if side == "buy" else -1
     current = dec(p.price_current)
     out: list[Event] = []

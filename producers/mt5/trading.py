@@ -23,6 +23,7 @@ from tradejournal.events import (
     PositionStopMoved,
     new_id,
 )
+from tradejournal.producers.config.serverclock import ServerClock
 
 from .api.constants import (
     TRADE_ACTION_CLOSE_BY,
@@ -36,7 +37,6 @@ from .api.constants import (
     TRADE_RETCODE_PLACED,
 )
 from .recorder import Recorder
-from .servertime import ServerTime
 
 __all__ = ["ORDER_TYPES", "OK_RETCODES", "Trader", "dec", "price_or_none", "r_at"]
 
@@ -88,11 +88,11 @@ class Trader:
     """Send trade requests through the terminal and journal what each one did."""
 
     def __init__(
-        self, terminal: Any, recorder: Recorder, server_time: ServerTime | None = None
+        self, terminal: Any, recorder: Recorder, server_time: ServerClock | None = None
     ) -> None:
         self.terminal = terminal
         self.recorder = recorder
-        self.server_time = server_time or ServerTime()
+        self.server_time = server_time or ServerClock()
         self.api_errors = 0  # consecutive order_send calls that returned None
         self.last_events: list[Event] = []  # what the last send journaled
 

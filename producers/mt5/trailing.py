@@ -23,10 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tradejournal.events import Event
+from tradejournal.producers.scanner import atr as atr_series
 
 from .alerts import Alerts
 from .api.constants import TIMEFRAME_H1, TRADE_ACTION_SLTP
@@ -41,6 +42,8 @@ class TrailingSettings:
 
     breakeven_at_r: float = 1.0
     breakeven_offset_points: float = 0.0
+    start_at_r: float | None = None
+    """The atr, fixed and step rules act only from this many R of profit (None: always)."""
     atr_multiplier: float = 0.0
     atr_timeframe: int = TIMEFRAME_H1
     atr_period: int = 14
@@ -56,19 +59,12 @@ class TrailingSettings:
 def wilder_atr(
     high: list[float], low: list[float], close: list[float], period: int
 ) -> float | None:
-    """Wilder's ATR of the last bar: TR = max(H−L, |H−C₋₁|, |L−C₋₁|); the first ATR is the mean
-    of the first ``period`` TRs, then ATR = (ATR₋₁ × (period − 1) + TR) / period.
+    """Wilder's ATR of the last bar (the scanner's definition: TR = max(H−L, |H−C₋₁|, |L−C₋₁|),
+    seeded with the mean of the first ``period`` TRs, then (ATR₋₁ × (period − 1) + TR) / period).
     None with fewer than ``period + 1`` bars."""
     if period < 1 or len(close) < period + 1:
         return None
-    trs = [
-        max(high[i] - low[i], abs(high[i] - close[i - 1]), abs(low[i] - close[i - 1]))
-        for i in range(1, len(close))
-    ]
-    atr = sum(trs[:period]) / period
-    for tr in trs[period:]:
-        atr = (atr * (period - 1) + tr) / period
-    return atr
+    return atr_series(high, low, close, period)[-1]
 
 
 @dataclass
@@ -143,13 +139,14 @@ class TrailingManager:
         if s.breakeven_at_r and r is not None and r >= s.breakeven_at_r:
             found.append((entry + sign * dec(s.breakeven_offset_points) * point,
                           "breakeven", "breakeven", None))  # fmt: skip
-        if s.atr_multiplier and atr:
-            dist = _round(dec(atr) * dec(s.atr_multiplier), tick, ROUND_CEILING)
+        trailing = s.start_at_r is None or (r is not None and r >= s.start_at_r)
+        if trailing and s.atr_multiplier and atr:
+            dist = _round(dec(round(atr * s.atr_multiplier, 10)), tick, ROUND_HALF_UP)
             found.append((price - sign * dist, "trailing", "atr", dist))
-        if s.fixed_distance_points:
+        if trailing and s.fixed_distance_points:
             found.append((price - sign * dec(s.fixed_distance_points) * point,
                           "trailing", "fixed", None))  # fmt: skip
-        if s.step_points and risk > 0:
+        if trailing and s.step_points and risk > 0:
             step = dec(s.step_points) * point
             steps = math.floor((price - entry) * sign / step) if step else 0
             if steps > 0:

@@ -45,7 +45,9 @@ class Scanner:
     ``terminal`` is anything with the MetaTrader5 package's ``copy_rates_from_pos`` (and
     ``last_error``): the package itself, an mt5linux client or ``PaperTerminal``. ``journal`` is
     an open ``tradejournal.store.Journal``. ``clock`` converts server bar times to UTC (default:
-    UTC, offset 0); ``now`` (tests) returns the aware current time.
+    UTC, offset 0). A signal's ``ts`` is its bar's close in UTC; on a bar still forming
+    (``include_forming_bar``) it is ``now()`` (default the system clock; a paper session passes
+    its own clock).
     """
 
     def __init__(
@@ -113,7 +115,9 @@ class Scanner:
     ) -> SignalDetected:
         opened = bars.time[i]
         closes = bar_close(dt.datetime.fromtimestamp(opened, dt.UTC), timeframe)
-        ts = min(self.clock.to_utc(closes.timestamp()), self._now())
+        ts = self.clock.to_utc(closes.timestamp())
+        if self.settings.include_forming_bar and i == len(bars) - 1:
+            ts = min(ts, self._now())  # a bar still forming closes in the future
         sid = signal_id(symbol, timeframe, opened, found.rule)
         return SignalDetected(
             id=f"{PRODUCER}:{sid}",

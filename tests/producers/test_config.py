@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from tradejournal.producers.config import (
     example_toml,
     load_config,
     parse_config,
+    reference_markdown,
     resolve_secret,
 )
 
@@ -223,3 +225,30 @@ def test_init_config_writes_the_example_once(tmp_path: Path) -> None:
     again = runner.invoke(cli, ["init", "--config", str(target)])
     assert again.exit_code == 1
     assert again.output == f"Error: {target} already exists: not overwritten\n"
+
+
+def test_the_key_reference_in_the_docs_is_current() -> None:
+    doc = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+    text = doc.read_text(encoding="utf-8")
+    begin = text.index("<!-- BEGIN GENERATED: keys")
+    begin = text.index("\n", begin) + 1
+    end = text.index("<!-- END GENERATED: keys -->")
+    new = text[:begin] + reference_markdown() + text[end:]
+    if os.environ.get("UPDATE_GOLDEN"):
+        doc.write_text(new, encoding="utf-8")
+        return
+    assert new == text, "docs/configuration.md is stale: run UPDATE_GOLDEN=1 on this test"
+    for section in Config.__struct_fields__:
+        for key in getattr(Config(), section).__struct_fields__:
+            assert f"`{section}.{key}`" in text
+
+
+def test_the_validation_example_in_the_docs_gives_the_messages_shown(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
+    toml_block = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    shown = doc.split("```\nconfig tradejournal.toml", 1)[1].split("```", 1)[0]
+    (tmp_path / "tradejournal.toml").write_text(toml_block)
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "tradejournal.toml")
+    message = str(caught.value).replace(str(tmp_path / "tradejournal.toml"), "tradejournal.toml")
+    assert message + "\n" == "config tradejournal.toml" + shown
