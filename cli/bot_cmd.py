@@ -37,9 +37,12 @@ def bot(config_path: Path) -> None:
     """
     from tradejournal.producers.config import ConfigError, load_config
     from tradejournal.producers.telegram.serve import serve
+    from tradejournal.producers.telegram.wiring import Mt5StartError
 
     try:
         config = load_config(config_path)
         serve(config)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    except Mt5StartError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -21,7 +21,7 @@ from .app import build_application, run_bot
 from .assemble import open_services
 from .logs import setup_logging, teardown_logging
 from .settings import settings_from_config
-from .wiring import Collaborators, collaborators_from_config
+from .wiring import Collaborators, collaborators_from_config, mt5_password
 
 __all__ = ["serve"]
 
@@ -33,10 +33,15 @@ def serve(
     environ: Mapping[str, str] | None = None,
     collaborators: Collaborators | None = None,
 ) -> None:
-    """Run the bot until SIGINT/SIGTERM. Raise SecretMissingError before anything starts."""
+    """Run the bot until SIGINT/SIGTERM.
+
+    Raise SecretMissingError before anything starts, Mt5StartError when the terminal cannot be
+    opened (the journal is closed again).
+    """
     token = config.telegram.token(environ)
     api_key = config.openai.api_key(environ)
-    settings, llm = settings_from_config(config, token, api_key)
+    password = mt5_password(config, environ)
+    settings, llm = settings_from_config(config, token, api_key, (password,) if password else ())
     logs = Path(config.logging.dir) if config.logging.dir else settings.journal / "logs"
     journal = Journal.open(settings.journal, config.journal.durability, create=True)
     setup_logging(
@@ -45,7 +50,7 @@ def serve(
         backups=config.logging.backups,
     )  # fmt: skip
     try:
-        parts = collaborators or collaborators_from_config(config, journal)
+        parts = collaborators or collaborators_from_config(config, journal, password)
         svc = open_services(
             settings, llm, journal, executor=parts.executor, mt5_cycle=parts.mt5_cycle,
             scanner=parts.scanner, exporter=parts.exporter, picture=parts.picture,

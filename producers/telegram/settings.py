@@ -75,7 +75,7 @@ def assign_variant(experiment_id: str, user_id: int, variants: list[str]) -> str
 
 
 def settings_from_config(
-    config: Config, token: str, api_key: str
+    config: Config, token: str, api_key: str, other_secrets: tuple[str, ...] = ()
 ) -> tuple[BotSettings, LlmSettings]:
     """Map the config file's sections to the bot's and the model client's settings.
 
@@ -105,7 +105,7 @@ def settings_from_config(
         export_tz=ex.tz,
         poll_timeout_s=tg.poll_timeout_s,
         mt5_interval_s=config.mt5.poll_interval_s,
-        extra_secrets=(api_key,),
+        extra_secrets=(api_key, *other_secrets),
     )
     llm = LlmSettings(
         api_key=api_key,

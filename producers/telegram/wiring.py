@@ -1,8 +1,9 @@
 """Build the bot's collaborators from the config: the MT5 link, the scanner, export, picture.
 
-``mt5.backend = "paper"`` gets the built-in paper terminal (the simulated broker); the other
-backends (``metatrader5``, ``mt5linux``) are opened by the MT5 producer's ``mt5 run`` and are
-not wired into the bot process yet: the bot then runs without trading, and says so in the log.
+``mt5.backend = "paper"`` gets the built-in paper terminal (the simulated broker, prices moved
+only by what calls ``set_quote``/a feed); ``metatrader5`` and ``mt5linux`` are opened through the
+MT5 producer's ``open_terminal`` and initialized with ``mt5.login``/``server``/the password from
+``mt5.password_env``.
 The scanner and the MT5 cycle share the link's lock (one terminal, one thread at a time).
 """
 
@@ -11,13 +12,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tradejournal.events import SignalDetected
 from tradejournal.producers.config import Config, ServerClock
 from tradejournal.producers.mt5 import Mt5Poller, PaperTerminal, PollerSettings
+from tradejournal.producers.mt5.backends import BackendUnavailable, open_terminal
 from tradejournal.producers.scanner import Scanner
 from tradejournal.store import Journal
 
@@ -26,6 +29,9 @@ from .services import CycleFn, ExportFn, OrderExecutor, PictureFn, ScanFn
 
 __all__ = [
     "Collaborators",
+    "Mt5StartError",
+    "live_terminal",
+    "mt5_password",
     "collaborators_from_config",
     "exporter_for",
     "paper_terminal",
@@ -94,20 +100,50 @@ def picture_fn() -> PictureFn:
     return picture
 
 
-def collaborators_from_config(config: Config, journal: Journal) -> Collaborators:
-    """Everything the config asks for that this process can run."""
+class Mt5StartError(RuntimeError):
+    """The configured terminal could not be opened or initialized (the message says why)."""
+
+
+def mt5_password(config: Config, environ: Mapping[str, str] | None = None) -> str | None:
+    """The MT5 password (from ``mt5.password_env``) when a live terminal logs in, else None."""
+    if config.mt5.backend == "paper" or not config.mt5.login:
+        return None
+    return config.mt5.password(dict(environ) if environ is not None else None)
+
+
+def live_terminal(config: Config, password: str | None) -> Any:
+    """Open and initialize the ``metatrader5`` or ``mt5linux`` terminal; Mt5StartError."""
+    m = config.mt5
+    settings: dict[str, Any] = {}
+    if m.backend == "mt5linux":
+        settings = {"host": config.mt5linux.host, "port": config.mt5linux.port}
+    try:
+        terminal = open_terminal(m.backend, **settings)
+    except (BackendUnavailable, ValueError) as exc:
+        raise Mt5StartError(f"mt5.backend = {m.backend}: {exc}") from None
+    ok = terminal.initialize(
+        m.terminal_path or None, login=m.login or None, password=password,
+        server=m.server or None, timeout=m.timeout_ms,
+    )  # fmt: skip
+    if not ok:
+        code, text = terminal.last_error()
+        raise Mt5StartError(f"mt5.backend = {m.backend}: initialize() failed: {code} {text}")
+    return terminal
+
+
+def collaborators_from_config(
+    config: Config, journal: Journal, password: str | None = None
+) -> Collaborators:
+    """Everything the config asks for, with the terminal of ``mt5.backend``; Mt5StartError."""
     exporter = exporter_for(Path(config.journal.path), config.export.tz, config.export.keep)
-    if config.mt5.backend != "paper":
-        log.warning(
-            "mt5.backend = %s is not wired into the bot process: no trading, no scanner "
-            "(run `tradejournal mt5 run` beside it)",
-            config.mt5.backend,
-        )
-        return Collaborators(exporter=exporter, picture=picture_fn())
-    terminal = paper_terminal(config)
-    clock = ServerClock(config.paper.server_utc_offset_h, config.paper.server_tz or None)
+    if config.mt5.backend == "paper":
+        terminal = paper_terminal(config)
+        clock = ServerClock(config.paper.server_utc_offset_h, config.paper.server_tz or None)
+    else:
+        terminal = live_terminal(config, password)
+        clock = config.mt5.clock()
     poller = Mt5Poller(
-        terminal, journal, PollerSettings(account=config.mt5.account or None,
+        terminal, journal, PollerSettings(account=config.mt5.account or None, server_time=clock,
                                           snapshot_interval_s=config.mt5.snapshot_interval_s),
     )  # fmt: skip
     link = Mt5Link(poller, magic=config.mt5.magic, deviation_points=config.mt5.deviation_points)

@@ -122,3 +122,16 @@ def test_bot_refuses_a_missing_secret_and_a_bad_config(tmp_path: Path) -> None:
     )  # fmt: skip
     assert run.returncode == 2 and b"Traceback" not in run.stderr
     assert b"telegram.token" in run.stderr and b"openai.timeout_s" in run.stderr
+
+
+def test_bot_stops_with_a_message_when_the_terminal_cannot_be_opened(tmp_path: Path) -> None:
+    config = tmp_path / "tj.toml"
+    config.write_text('[mt5]\nbackend = "metatrader5"\n[logging]\nconsole = false\n')
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "OPENAI_API_KEY": API_KEY}
+    run = subprocess.run(
+        [sys.executable, "-m", "tradejournal.cli", "bot", "--config", str(config)],
+        cwd=tmp_path, env=env, capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 1 and b"Traceback" not in run.stderr
+    assert b"mt5.backend = metatrader5: the MetaTrader5 package is not installed" in run.stderr
+    assert list(read_events(tmp_path / "journal")) == []  # nothing started, journal closed
