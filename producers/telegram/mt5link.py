@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from tradejournal.events import Event, RecommendationIssued
-from tradejournal.producers.mt5 import Mt5Poller, OcoManager, TrailingManager
+from tradejournal.producers.mt5 import Mt5Poller, OcoManager, PaperTerminal, TrailingManager
 from tradejournal.producers.mt5.api.constants import (
     ORDER_FILLING_IOC,
     ORDER_TIME_GTC,
@@ -67,6 +67,8 @@ class Mt5Link:
             return await asyncio.to_thread(self._cycle)
 
     def _cycle(self) -> list[Event]:
+        if isinstance(self.terminal, PaperTerminal):
+            self.terminal.step(1)  # a paper session's prices move once per poll
         written = self.poller.poll_once()
         if self.oco is not None:
             written += self.oco.check()

@@ -67,14 +67,18 @@ def exporter_for(journal_dir: Path, tz: str, keep: int) -> ExportFn:
 
 
 def paper_terminal(config: Config) -> PaperTerminal:
-    """The paper terminal the ``[paper]`` section describes, initialized."""
+    """The paper session the ``[paper]`` section describes (feed attached), initialized."""
     p = config.paper
-    terminal = PaperTerminal(
-        balance=p.initial_balance, currency=p.currency, leverage=p.leverage,
+    feed: dict[str, Any] = {"feed": p.feed, "seed": p.seed, "interval_s": p.tick_interval_s}
+    if p.feed == "csv":
+        feed.update(csv=p.csv_path, symbol=p.symbols[0])
+    terminal = open_terminal(
+        "paper", balance=p.initial_balance, currency=p.currency, leverage=p.leverage,
         hedging=p.account_mode == "hedging", login=p.login,
         commission_per_lot=p.commission_per_lot, utc_offset_h=p.server_utc_offset_h,
-        server_tz=p.server_tz or None,
+        server_tz=p.server_tz or None, **feed,
     )  # fmt: skip
+    assert isinstance(terminal, PaperTerminal)
     if not terminal.initialize():
         raise RuntimeError(f"paper terminal: {terminal.last_error()}")
     return terminal
