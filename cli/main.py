@@ -117,9 +117,10 @@ def init(settings: Settings, config: Path | None) -> None:
             raise click.ClickException(f"{config} already exists: not overwritten") from None
         click.echo(f"wrote example config to {config}: edit it, then run with --config {config}")
         return
-    from tradejournal.store import init_journal
+    from tradejournal.store import init_journal, journal_id
 
-    click.echo(f"created journal at {init_journal(settings.journal)}")
+    root = init_journal(settings.journal)
+    click.echo(f"created journal at {root} (id {journal_id(root)})")
 
 
 @cli.command()
@@ -449,3 +450,13 @@ def _muted(name: str) -> Iterator[None]:
         yield
     finally:
         logger.disabled = was
+
+
+# --- commands defined in sibling modules: one line each ---------------------------------------
+from .export_cmds import export, restore  # noqa: E402
+
+cli.add_command(export)
+cli.add_command(restore)
+from .bot_cmd import bot  # noqa: E402
+
+cli.add_command(bot)

@@ -69,8 +69,11 @@ def rebuild(settings: Settings, full: bool) -> None:
 @click.argument("query", required=False)
 @click.option("--format", "fmt", type=click.Choice(SQL_FORMATS), default="table",
               show_default=True, help="How to print the rows.")  # fmt: skip
+@click.option("--snapshots", type=click.Path(exists=True, file_okay=False), metavar="DIR",
+              help="Query the latest snapshot of every journal under DIR instead (a `journal` "
+              "column tells them apart).")  # fmt: skip
 @click.pass_obj
-def sql(settings: Settings, query: str | None, fmt: str) -> None:
+def sql(settings: Settings, query: str | None, fmt: str, snapshots: str | None) -> None:
     """Run one read-only SQL query (DuckDB) over the projections and print the result.
 
     QUERY omitted: the query is read from stdin. Only SELECT (including SHOW, DESCRIBE,
@@ -86,6 +89,7 @@ def sql(settings: Settings, query: str | None, fmt: str) -> None:
         tradejournal sql "SELECT symbol, count(*) AS trades, sum(net_pnl) AS net FROM trades GROUP BY ALL"
         tradejournal sql --format csv < weekly.sql > weekly.csv
         tradejournal sql "SELECT * FROM latency_stats" --format json
+        tradejournal sql --snapshots /srv/tj-snapshots "SELECT journal, count(*) FROM trades GROUP BY ALL"
     """
     from tradejournal.projections import query as run_query
 
@@ -94,7 +98,12 @@ def sql(settings: Settings, query: str | None, fmt: str) -> None:
     text = query if query is not None else sys.stdin.read()
     if not text.strip():
         raise click.UsageError("no SQL given: pass QUERY or pipe it to stdin")
-    columns, rows = run_query(settings.journal, text)
+    if snapshots is not None:
+        from tradejournal.projections.export import query_snapshots
+
+        columns, rows = query_snapshots(snapshots, text)
+    else:
+        columns, rows = run_query(settings.journal, text)
     output.print_rows(columns, [tuple(_tidy(v) for v in row) for row in rows], fmt)
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "STAT_DIMENSIONS",
     "mt5_summary",
     "query",
+    "run_readonly",
     "stats",
     "trade_story",
     "trades",
@@ -104,28 +105,35 @@ def query(journal_dir: PathLike, sql: str) -> tuple[list[str], list[tuple[Any, .
     """
     con = connect_readonly(journal_dir, sandbox=True)
     try:
-        try:
-            statements = con.extract_statements(sql)
-        except duckdb.Error as exc:
-            raise ProjectionError(str(exc)) from exc
-        if len(statements) != 1:
-            raise ProjectionError(f"query runs exactly one statement, got {len(statements)}")
-        kind = _statement_kind(con, statements[0])
-        if kind not in _ALLOWED:
-            raise ProjectionError(
-                f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
-            )
-        try:
-            return fetch(con, sql)
-        except duckdb.PermissionException as exc:
-            raise ProjectionError(
-                f"query reads only the projections: file, network and extension access is "
-                f"disabled ({exc})"
-            ) from exc
-        except duckdb.Error as exc:
-            raise ProjectionError(str(exc)) from exc
+        return run_readonly(con, sql)
     finally:
         con.close()
+
+
+def run_readonly(
+    con: duckdb.DuckDBPyConnection, sql: str
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one statement on a sandboxed connection if it is read-only (see ``query``)."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise ProjectionError(str(exc)) from exc
+    if len(statements) != 1:
+        raise ProjectionError(f"query runs exactly one statement, got {len(statements)}")
+    kind = _statement_kind(con, statements[0])
+    if kind not in _ALLOWED:
+        raise ProjectionError(
+            f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
+        )
+    try:
+        return fetch(con, sql)
+    except duckdb.PermissionException as exc:
+        raise ProjectionError(
+            f"query reads only the projections: file, network and extension access is "
+            f"disabled ({exc})"
+        ) from exc
+    except duckdb.Error as exc:
+        raise ProjectionError(str(exc)) from exc
 
 
 def stats(

@@ -18,6 +18,7 @@ from .errors import (
     StoreError,
     WriteFailedError,
 )
+from .identity import ensure_journal_id, journal_id
 from .journal import DEFAULT_SEGMENT_BYTES, Appended, Durability, Journal, Recovery, init_journal
 from .reader import Snapshot, SnapshotSegment, follow_events, read_events, snapshot
 from .verify import Problem, VerifyReport, repair, verify
@@ -38,7 +39,9 @@ __all__ = [
     "StoreError",
     "VerifyReport",
     "WriteFailedError",
+    "ensure_journal_id",
     "follow_events",
+    "journal_id",
     "init_journal",
     "read_events",
     "repair",

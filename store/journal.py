@@ -25,9 +25,9 @@ from tradejournal.events import ENCODER, Event, InvalidEventError, check_encoded
 
 from .errors import CorruptionError, JournalExistsError, StoreClosedError, WriteFailedError
 from .framing import frame
+from .identity import ensure_journal_id, new_journal_meta
 from .index import Cursor, IdIndex
 from .layout import (
-    FORMAT_VERSION,
     Layout,
     Seal,
     atomic_write,
@@ -61,7 +61,7 @@ def init_journal(path: str | os.PathLike[str]) -> Path:
     fd = os.open(layout.segment_path(1), os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o644)
     os.close(fd)
     fsync_dir(layout.segments)
-    atomic_write(layout.meta, msgspec.json.encode({"format": FORMAT_VERSION}))
+    atomic_write(layout.meta, new_journal_meta())
     return layout.root
 
 
@@ -133,7 +133,9 @@ class Journal(Recovering):
         """
         if create and not Layout(Path(path)).exists():
             _init_or_wait(Path(path))
-        journal = cls(open_layout(path), durability, max_segment_bytes, clock, index_flush_events)
+        layout = open_layout(path)
+        ensure_journal_id(layout.root)  # a journal older than ids gets one (journal.json only)
+        journal = cls(layout, durability, max_segment_bytes, clock, index_flush_events)
         try:
             with journal._flock:
                 journal._open_index()
@@ -181,6 +183,11 @@ class Journal(Recovering):
     def path(self) -> Path:
         """The journal directory."""
         return self.layout.root
+
+    @property
+    def journal_id(self) -> str:
+        """The journal's stable id (``journal.json``), the same on every host that copies it."""
+        return ensure_journal_id(self.layout.root)
 
     @property
     def last_seq(self) -> int:

@@ -29,10 +29,12 @@ def _help(*args: str) -> str:
 
 def test_the_expected_commands_exist() -> None:
     assert COMMANDS == [
-        "append", "audit", "demo", "import", "init", "mt5", "rebuild", "repair", "report",
-        "sql", "stats", "tail", "trade", "trades", "verify",
+        "append", "audit", "bot", "demo", "export", "import", "init", "mt5", "rebuild",
+        "repair", "report", "restore", "sql", "stats", "tail", "trade", "trades", "verify",
     ]  # fmt: skip
-    assert SUBCOMMANDS == [("import", "mt5-report"), ("mt5", "backfill"), ("mt5", "run")]
+    assert SUBCOMMANDS == [
+        ("export", "verify"), ("import", "mt5-report"), ("mt5", "backfill"), ("mt5", "run"),
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["", *COMMANDS])
@@ -63,7 +65,8 @@ def test_help_does_not_import_duckdb() -> None:
     code = (
         "import sys; from click.testing import CliRunner; from tradejournal.cli import cli; "
         "[CliRunner().invoke(cli, [*c, '--help']) for c in "
-        "(['stats'], ['sql'], ['trades'], ['trade'], ['rebuild'], ['import', 'mt5-report'])]; "
+        "(['stats'], ['sql'], ['trades'], ['trade'], ['rebuild'], ['import', 'mt5-report'], "
+        "['export'], ['export', 'verify'], ['restore'])]; "
         "print(sorted(m for m in ('duckdb', 'tradejournal.projections', 'openpyxl') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
