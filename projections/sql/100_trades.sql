@@ -50,6 +50,14 @@ CREATE OR REPLACE MACRO _trade_own_vpp(status, profit, move_lots) AS
     CASE WHEN status = 'closed' AND move_lots <> 0 AND profit / move_lots > 0
          THEN profit / move_lots END;
 
+-- an event of the position belongs to the leg while it is open: from its first opening fill to
+-- its last closing fill inclusive (an open leg: from its first fill on); a reversed leg ends
+-- where the next leg starts (an event at the reversal itself belongs to the new leg)
+CREATE OR REPLACE MACRO _trade_while_open(ts, open_ts, next_leg_ts, status, last_close_ts) AS
+    (open_ts IS NULL OR ts >= open_ts)
+    AND CASE WHEN next_leg_ts IS NOT NULL THEN ts < next_leg_ts
+             WHEN status = 'closed' THEN ts <= last_close_ts ELSE true END;
+
 CREATE OR REPLACE MACRO _trade_keys(after) AS TABLE
 WITH new AS (
     SELECT type, account, position_id, order_ticket, recommendation_id, signal_id
@@ -137,6 +145,8 @@ legs AS (
         CAST(sum(commission) AS DECIMAL(38, 10)) AS commission,
         CAST(sum(swap) AS DECIMAL(38, 10)) AS swap,
         CAST(sum(fee) AS DECIMAL(38, 10)) AS fee,
+        min(price) FILTER (WHERE open_qty > 0 OR close_qty > 0) AS min_fill,
+        max(price) FILTER (WHERE open_qty > 0 OR close_qty > 0) AS max_fill,
         count(DISTINCT deal_ticket) AS deals,
         count(*) FILTER (WHERE close_qty > 0) AS closing_deals,
         arg_max(reason, (ts, deal_ticket, seq)) FILTER (WHERE close_qty > 0) AS close_reason,
@@ -165,20 +175,22 @@ moves AS (
         min(m.ts) FILTER (WHERE m.new_sl IS NOT NULL AND (m.new_sl - l.entry_vwap) * l.sign >= 0) AS breakeven_ts
     FROM legs2 l
     JOIN stop_moves m ON (m.account IS NOT DISTINCT FROM l.account OR m.account IS NULL) AND m.position_id = l.position_id
-        AND (l.leg = 1 OR m.ts >= l.first_ts) AND (l.next_leg_ts IS NULL OR m.ts < l.next_leg_ts)
+        AND _trade_while_open(m.ts, l.open_ts, l.next_leg_ts, l.status, l.last_close_ts)
     GROUP BY ALL
 ),
+-- excursions while the leg was open; the leg's own fills bound the extremes (least / greatest
+-- skip NULL: a kind never recorded takes the worst / best fill)
 exc AS (
     SELECT l.account, l.position_id, l.leg,
-        CASE WHEN l.sign = 1 THEN min(x.price) FILTER (WHERE x.excursion = 'mae')
-             ELSE max(x.price) FILTER (WHERE x.excursion = 'mae') END AS mae_price,
-        CASE WHEN l.sign = 1 THEN max(x.price) FILTER (WHERE x.excursion = 'mfe')
-             ELSE min(x.price) FILTER (WHERE x.excursion = 'mfe') END AS mfe_price
+        CASE WHEN l.sign = 1 THEN least(min(x.price) FILTER (WHERE x.excursion = 'mae'), any_value(l.min_fill))
+             ELSE greatest(max(x.price) FILTER (WHERE x.excursion = 'mae'), any_value(l.max_fill)) END AS mae_price,
+        CASE WHEN l.sign = 1 THEN greatest(max(x.price) FILTER (WHERE x.excursion = 'mfe'), any_value(l.max_fill))
+             ELSE least(min(x.price) FILTER (WHERE x.excursion = 'mfe'), any_value(l.min_fill)) END AS mfe_price
     FROM legs2 l
     JOIN events x ON x.type = 'position.excursion'
         AND (x.account IS NOT DISTINCT FROM l.account OR x.account IS NULL)
         AND x.position_id = l.position_id
-        AND (l.leg = 1 OR x.ts >= l.first_ts) AND (l.next_leg_ts IS NULL OR x.ts < l.next_leg_ts)
+        AND _trade_while_open(x.ts, l.open_ts, l.next_leg_ts, l.status, l.last_close_ts)
     GROUP BY l.account, l.position_id, l.leg, l.sign
 ),
 notes AS (
