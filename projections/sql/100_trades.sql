@@ -170,6 +170,11 @@ moves AS (
         arg_min(coalesce(m.old_sl, m.new_sl), (m.ts, m.seq)) FILTER (WHERE coalesce(m.old_sl, m.new_sl) IS NOT NULL) AS first_known_sl,
         arg_min(coalesce(m.old_tp, m.new_tp), (m.ts, m.seq)) FILTER (WHERE coalesce(m.old_tp, m.new_tp) IS NOT NULL) AS first_known_tp,
         arg_max(m.new_sl, (m.ts, m.seq)) FILTER (WHERE m.new_sl IS NOT NULL) AS last_sl,
+        -- the stops set at entry: the initial stop, or a move at the entry fill's time
+        arg_min(coalesce(m.new_sl, m.old_sl), (m.ts, m.seq))
+            FILTER (WHERE (m.method = 'initial' OR m.ts = l.open_ts) AND coalesce(m.new_sl, m.old_sl) IS NOT NULL) AS entry_sl,
+        arg_min(coalesce(m.new_tp, m.old_tp), (m.ts, m.seq))
+            FILTER (WHERE (m.method = 'initial' OR m.ts = l.open_ts) AND coalesce(m.new_tp, m.old_tp) IS NOT NULL) AS entry_tp,
         count(*) FILTER (WHERE m.sl_changed AND m.method <> 'initial') AS trail_count,
         count(*) AS stop_moves,
         min(m.ts) FILTER (WHERE m.new_sl IS NOT NULL AND (m.new_sl - l.entry_vwap) * l.sign >= 0) AS breakeven_ts
@@ -237,7 +242,7 @@ t AS (
         coalesce(l.order_tp, mv.first_known_tp) AS initial_tp,
         coalesce(mv.trail_count, 0) AS trail_count,
         coalesce(mv.stop_moves, 0) AS stop_moves,
-        mv.breakeven_ts,
+        mv.breakeven_ts, mv.entry_sl, mv.entry_tp,
         x.mae_price, x.mfe_price,
         coalesce(l.order_recommendation_id, least(ep.recommendation_id, eo.recommendation_id))
             AS recommendation_id,
@@ -258,7 +263,9 @@ t2 AS (
         coalesce(t.annotated_regime, r.regime, s.regime) AS regime,
         nullif(abs(t.entry_vwap - t.initial_sl), 0) AS risk_price,
         _trade_move_lots(t.side, t.entry_vwap, t.exit_vwap, t.volume_out) AS move_lots,
-        coalesce(t.initial_tp, r.tp) AS planned_tp
+        -- planned: only what was known at entry (opening order, stop set at entry, recommendation)
+        coalesce(t.order_sl, t.entry_sl, r.sl) AS planned_sl,
+        coalesce(t.order_tp, t.entry_tp, r.tp) AS planned_tp
     FROM t
     LEFT JOIN recs r USING (recommendation_id)
     LEFT JOIN signal_regime s ON s.signal_id = coalesce(t.order_signal_id, r.signal_id)
@@ -322,7 +329,7 @@ SELECT
     CASE WHEN value_per_point > 0 THEN CAST(risk_price * volume_in * value_per_point AS DECIMAL(38, 10)) END
         AS initial_risk_money,
     round(value_per_point, 10)::DOUBLE AS value_per_point,
-    round(abs(planned_tp - entry_vwap) / risk_price, 10)::DOUBLE AS planned_r,
+    round(abs(planned_tp - entry_vwap) / nullif(abs(entry_vwap - planned_sl), 0), 10)::DOUBLE AS planned_r,
     close_reason, deals, closing_deals, trail_count, stop_moves,
     CASE WHEN breakeven_ts IS NOT NULL THEN (epoch_us(breakeven_ts) - epoch_us(open_ts)) / 1e6 END
         AS time_to_breakeven_s,
@@ -358,7 +365,7 @@ COMMENT ON COLUMN trades.r_multiple IS 'net_pnl / initial_risk_money (see r_basi
 COMMENT ON COLUMN trades.r_basis IS 'money: own profit per price unit; money_symbol_estimate: pooled over the symbol; price: price-unit R, costs ignored';
 COMMENT ON COLUMN trades.r_price IS '(exit_vwap - entry_vwap) * sign / |entry_vwap - initial_sl| (price units, before costs)';
 COMMENT ON COLUMN trades.value_per_point IS 'estimated money per 1.0 price unit per lot (see r_basis)';
-COMMENT ON COLUMN trades.planned_r IS '|TP - entry| / |entry - initial SL| with TP from the order, first stop move, or recommendation';
+COMMENT ON COLUMN trades.planned_r IS '|TP - entry| / |entry - SL| with the TP and SL known at entry (opening order, stop set at entry, recommendation); NULL when either came later';
 COMMENT ON COLUMN trades.close_reason IS 'reason of the last closing deal: sl, tp, client, expert, so, ...';
 COMMENT ON COLUMN trades.trail_count IS 'stop moves that changed the SL (method other than initial)';
 COMMENT ON COLUMN trades.final_stop_r IS 'R locked by the final stop: (final_sl - entry) * sign / initial risk';
