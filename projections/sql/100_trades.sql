@@ -8,8 +8,9 @@
 -- mode:    incremental
 --
 -- Deals of a position in (ts, deal_ticket, seq) order. 'in' opens volume, 'out'/'out_by' closes,
--- 'inout' closes what was open (its whole money stays with that leg, as MT5 counts it) and opens
--- the rest the other way as the next leg. side = direction of the leg's first opening deal.
+-- 'inout' closes what was open and opens the rest the other way as the next leg: its profit stays
+-- with the closing leg, its commission, swap and fee are split pro rata by volume (the new leg's
+-- share rounded to 10 decimals, the closing leg keeps the rest). side = direction of the leg's first opening deal.
 -- entry_vwap / exit_vwap: volume-weighted over opened / closed volume. net_pnl = sum of
 -- profit + commission + swap + fee of the leg's deals. status closed when volume_out >= volume_in.
 -- initial_sl: the opening order's stop (as placed, or as modified before it filled), else the
@@ -114,19 +115,35 @@ WITH d AS (
     WINDOW w_before AS (PARTITION BY account, position_id ORDER BY ts, deal_ticket, seq
                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ),
+-- an inout deal's costs: the new leg's share, pro rata by the volume it opens (rounded to 10
+-- decimals); the closing leg keeps the rest, so the two shares add up to the deal exactly
+d2 AS (
+    SELECT *,
+        CASE WHEN entry = 'inout' AND volume > abs(pos_before) THEN volume - abs(pos_before) ELSE 0 END
+            AS new_qty
+    FROM d
+),
+d3 AS (
+    SELECT *,
+        CAST(CASE WHEN new_qty > 0 THEN round(commission * new_qty / volume, 10) ELSE 0 END AS DECIMAL(38, 10)) AS new_commission,
+        CAST(CASE WHEN new_qty > 0 THEN round(swap * new_qty / volume, 10) ELSE 0 END AS DECIMAL(38, 10)) AS new_swap,
+        CAST(CASE WHEN new_qty > 0 THEN round(fee * new_qty / volume, 10) ELSE 0 END AS DECIMAL(38, 10)) AS new_fee
+    FROM d2
+),
 portions AS (
     SELECT account, position_id, leg, seq, ts, deal_ticket, order_ticket, symbol, side, price,
-           reason, profit, commission, swap, fee, net,
+           reason, profit, commission - new_commission AS commission, swap - new_swap AS swap,
+           fee - new_fee AS fee, net - new_commission - new_swap - new_fee AS net,
            CASE WHEN entry = 'in' THEN volume ELSE 0 END AS open_qty,
            CASE WHEN entry IN ('out', 'out_by') THEN volume
                 WHEN entry = 'inout' THEN least(abs(pos_before), volume) ELSE 0 END AS close_qty
-    FROM d
+    FROM d3
     UNION ALL
     SELECT account, position_id, leg + 1, seq, ts, deal_ticket, order_ticket, symbol, side, price,
-           NULL, 0, 0, 0, 0, 0,
-           volume - abs(pos_before), 0
-    FROM d
-    WHERE entry = 'inout' AND volume > abs(pos_before)
+           NULL, 0, new_commission, new_swap, new_fee, new_commission + new_swap + new_fee,
+           new_qty, 0
+    FROM d3
+    WHERE new_qty > 0
 ),
 legs AS (
     SELECT account, position_id, leg,
