@@ -42,9 +42,14 @@ MT5_LABELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Maximum consecutive losses ($)", ("max_consecutive_losses", "max_consecutive_losses_money"), "{} ({})"),
     ("Maximal consecutive profit (count)", ("maximal_consecutive_profit", "maximal_consecutive_profit_count"), "{} ({})"),
     ("Maximal consecutive loss (count)", ("maximal_consecutive_loss", "maximal_consecutive_loss_count"), "{} ({})"),
+    ("Average consecutive wins", ("average_consecutive_wins",), "{}"),
+    ("Average consecutive losses", ("average_consecutive_losses",), "{}"),
     ("Balance Drawdown Absolute", ("balance_drawdown_absolute",), "{}"),
     ("Balance Drawdown Maximal", ("balance_drawdown_maximal", "balance_drawdown_maximal_pct"), "{} ({}%)"),
     ("Balance Drawdown Relative", ("balance_drawdown_relative_pct", "balance_drawdown_relative"), "{}% ({})"),
+    ("Equity Drawdown Absolute", ("equity_drawdown_absolute",), "{}"),
+    ("Equity Drawdown Maximal", ("equity_drawdown_maximal", "equity_drawdown_maximal_pct"), "{} ({}%)"),
+    ("Equity Drawdown Relative", ("equity_drawdown_relative_pct", "equity_drawdown_relative"), "{}% ({})"),
 )  # fmt: skip
 """MetaTrader 5's report rows: label, the summary keys it prints, and how it prints them."""
 
@@ -104,7 +109,7 @@ def _money(ctx: click.Context, param: click.Parameter, value: str) -> Decimal:
               metavar="MONEY", help="Breakeven tolerance: |net| <= MONEY is a breakeven.")  # fmt: skip
 @click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
               help="Display time zone of the weekday/hour/month breakdowns.")  # fmt: skip
-@click.option("--mt5", is_flag=True, help="MetaTrader 5's report summary instead (31 figures).")
+@click.option("--mt5", is_flag=True, help="MetaTrader 5's report summary instead (33 figures).")
 @click.option("--defs", is_flag=True, help="Print the definitions and conventions, then stop.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="A table for people, or exact JSON.")  # fmt: skip
@@ -126,7 +131,8 @@ def stats(
     W / L / breakeven, win rate with and without breakevens, profit factor, payoff ratio,
     expectancy in money and R, SQN, max drawdown and its source, streaks, MAE/MFE, trail
     audit. --defs prints what each figure means. --mt5 prints MetaTrader 5's report summary
-    (its 31 figures, in MT5's order; JSON numbers, null where undefined) computed from the deals.
+    (its 33 figures, in MT5's order; JSON numbers, null where undefined) computed from the deals,
+    and the equity drawdown when the journal holds account snapshots.
 
     Example:
 
@@ -269,6 +275,8 @@ def _print_definitions(tol: Decimal, tz: str) -> None:
 def _mt5_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     rows = []
     for label, keys, template in MT5_LABELS:
+        if not all(k in summary for k in keys):
+            continue  # the equity drawdown: only from account snapshots
         values = [summary[k] for k in keys]
         if all(v is None for v in values):
             rows.append((label, "n/a"))

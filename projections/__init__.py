@@ -20,6 +20,7 @@ query("journal", "SELECT symbol, sum(net_pnl) FROM trades GROUP BY ALL")
 from __future__ import annotations
 
 from .api import (
+    MT5_EQUITY_COLUMNS,
     MT5_SUMMARY_COLUMNS,
     STAT_DIMENSIONS,
     mt5_summary,
@@ -33,6 +34,7 @@ from .engine import CatchUpResult, catch_up, connect_readonly, rebuild
 from .errors import ProjectionError
 
 __all__ = [
+    "MT5_EQUITY_COLUMNS",
     "MT5_SUMMARY_COLUMNS",
     "STAT_DIMENSIONS",
     "CatchUpResult",

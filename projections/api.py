@@ -20,6 +20,7 @@ from .engine import connect_readonly
 from .errors import ProjectionError
 
 __all__ = [
+    "MT5_EQUITY_COLUMNS",
     "MT5_SUMMARY_COLUMNS",
     "STAT_DIMENSIONS",
     "mt5_summary",
@@ -41,9 +42,15 @@ MT5_SUMMARY_COLUMNS = (
     "largest_loss_trade", "average_profit_trade", "average_loss_trade", "max_consecutive_wins",
     "max_consecutive_wins_money", "max_consecutive_losses", "max_consecutive_losses_money",
     "maximal_consecutive_profit", "maximal_consecutive_profit_count", "maximal_consecutive_loss",
-    "maximal_consecutive_loss_count", "balance_drawdown_absolute", "balance_drawdown_maximal",
-    "balance_drawdown_maximal_pct", "balance_drawdown_relative_pct", "balance_drawdown_relative",
+    "maximal_consecutive_loss_count", "average_consecutive_wins", "average_consecutive_losses",
+    "balance_drawdown_absolute", "balance_drawdown_maximal", "balance_drawdown_maximal_pct",
+    "balance_drawdown_relative_pct", "balance_drawdown_relative",
 )  # fmt: skip
+MT5_EQUITY_COLUMNS = (
+    "equity_drawdown_absolute", "equity_drawdown_maximal", "equity_drawdown_maximal_pct",
+    "equity_drawdown_relative_pct", "equity_drawdown_relative",
+)  # fmt: skip
+"""The equity drawdown figures, in ``mt5_summary`` only when ``account.snapshot`` events exist."""
 _ALLOWED = {"SELECT", "EXPLAIN"}
 _EXPLAIN = re.compile(r"^\s*EXPLAIN(\s+ANALY[SZ]E\b|\s*\([^)]*\))*\s*", re.IGNORECASE)
 
@@ -226,6 +233,9 @@ def mt5_summary(
     ``account=None`` pools every account (right for a one-account journal). Money is exact;
     percentages and ratios are unrounded; ``profit_factor`` is None without a loss and the
     balance drawdowns are None without a balance operation. No deal: every count/money is 0.
+    The equity drawdown (``MT5_EQUITY_COLUMNS``) follows only when the account has
+    ``account.snapshot`` events (pooled: when one account holds every deal and snapshot); it is
+    never estimated from the deals.
     """
     con = connect_readonly(journal_dir)
     try:
@@ -241,7 +251,11 @@ def mt5_summary(
             if c == "profit_factor" or c.startswith("balance_drawdown"):
                 empty[c] = None
         return empty
-    return {c: rows[0][c] for c in MT5_SUMMARY_COLUMNS}
+    row = rows[0]
+    keys: tuple[str, ...] = MT5_SUMMARY_COLUMNS
+    if row["equity_drawdown_maximal"] is not None:
+        keys += MT5_EQUITY_COLUMNS
+    return {c: row[c] for c in keys}
 
 
 def trades(
