@@ -208,6 +208,7 @@ def _print_overall(f: dict[str, Any], tol: Decimal, tz: str, selection: str) -> 
          + (f", {f['trades_without_r']} without an initial stop" if f["trades_without_r"] else "")),
         ("SQN / SQN100", f"{_x(f['sqn'])} / {_x(f['sqn100'])}" + _sqn_flag(f)),
         ("max drawdown", _drawdown(f)),
+        *_curves(f),
         ("drawdown peak -> trough", f"{_ts(f['drawdown_peak_ts'])} -> {_ts(f['drawdown_trough_ts'])}"),
         ("current drawdown", _m(f["current_drawdown"])),
     ]  # fmt: skip
@@ -343,9 +344,21 @@ def _sqn_flag(f: dict[str, Any]) -> str:
 def _drawdown(f: dict[str, Any]) -> str:
     if f["max_drawdown"] is None:
         return "n/a"
-    pct = "" if f["max_drawdown_pct"] is None else f" ({f['max_drawdown_pct']:.2f}% of the peak)"
-    source = {"equity": "equity curve (account snapshots)", "realised": "realised P&L"}
+    pct = "" if f["max_drawdown_pct"] is None else f" ({f['max_drawdown_pct']:.2f}% time-weighted)"
+    source = {
+        "equity": "equity curve (account snapshots)",
+        "realised": "realised P&L",
+        "mixed": "accounts' own curves, summed",
+    }
     return f"{_m(f['max_drawdown'])}{pct}  from the {source.get(f['drawdown_source'], f['drawdown_source'])}"
+
+
+def _curves(f: dict[str, Any]) -> list[tuple[str, str]]:
+    curves = f.get("curve_by_account") or {}
+    if len(curves) < 2:
+        return []
+    names = {"equity": "equity curve", "realised": "realised P&L"}
+    return [("curve per account", ", ".join(f"{a}: {names[c]}" for a, c in curves.items()))]
 
 
 def _streak(n: int | None) -> str:

@@ -148,10 +148,12 @@ def stats(
     """Return the journal statistics of closed trades (journal-stats.md section 2).
 
     ``by=None``: one dict of figures (``trades``, ``wins``, ``win_rate``, ``profit_factor``,
-    ``expectancy_r``, ``sqn``, ``max_drawdown``, ...). The drawdown is taken from the equity
-    curve (account.snapshot) when the selection is one account with snapshots
-    (``drawdown_source`` 'equity', plus ``sharpe``/``sortino``), else from realised P&L
-    ('realised', from ``start_balance``: the balance before the selection's first trade).
+    ``expectancy_r``, ``sqn``, ``max_drawdown``, ...). The drawdown comes from the sum of each
+    selected account's own curve, cash flows excluded (docs/statistics.md): its
+    account.snapshot equity where it has 2 snapshots or more, else its realised balance from
+    ``start_balance``; ``curve_by_account`` says which ({account: 'equity' | 'realised'}) and
+    ``drawdown_source`` is 'equity', 'realised' or 'mixed'. With every account on equity,
+    ``sharpe`` and ``sortino`` follow (cash-flow-adjusted daily returns, days in ``tz``).
     ``by`` in ``STAT_DIMENSIONS``: {group value: figures}, each group's drawdown on realised P&L
     (``drawdown_source`` 'realised' in every group). ``since``/``until``
     filter on close time (until exclusive); ``tol`` is the breakeven tolerance in money;
@@ -177,8 +179,7 @@ def stats(
             return {r.pop("group"): {**r, "drawdown_source": "realised"} for r in rows}
         figures = rows[0] if rows else _empty_stats(con)
         figures.pop("group", None)
-        figures["drawdown_source"] = "realised"
-        _equity_figures(con, figures, params[3:])
+        _curve_figures(con, figures, params[3:], tz)
         return figures
     finally:
         con.close()
@@ -190,39 +191,37 @@ def _empty_stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {c: (0 if c in counts else None) for c in cols}
 
 
-def _equity_figures(
-    con: duckdb.DuckDBPyConnection, figures: dict[str, Any], sel: list[Any]
+def _curve_figures(
+    con: duckdb.DuckDBPyConnection, figures: dict[str, Any], sel: list[Any], tz: str
 ) -> None:
+    """Replace the drawdown with the combined per-account curve's (docs/statistics.md)."""
     since, until, account = sel
-    dd = _run(
-        con,
-        "SELECT * FROM equity_drawdown(acct := ?, since := ?, until := ?)",
-        [account, since, until],
-    )
-    if len(dd) != 1 or dd[0]["snapshots"] < 2:
-        return
-    row = dd[0]
-    if account is None:
-        accounts = _run(con, "SELECT DISTINCT account FROM trades WHERE status = 'closed'")
-        if [a["account"] for a in accounts] not in ([], [row["account"]]):
-            return  # several accounts traded: the realised curve covers them all
-    figures["drawdown_source"] = "equity"
-    for key in (
-        "max_drawdown",
-        "max_drawdown_pct",
-        "drawdown_peak_ts",
-        "drawdown_trough_ts",
-        "current_drawdown",
-    ):
-        figures[key] = row[key]
-    ratios = _run(
-        con,
-        "SELECT * FROM equity_ratios(acct := ?, since := ?, until := ?)",
-        [row["account"], since, until],
-    )
-    if ratios:
-        figures["sharpe"] = ratios[0]["sharpe"]
-        figures["sortino"] = ratios[0]["sortino"]
+    params = [since, until, account]
+    kinds = _run(con, "SELECT * FROM perf_accounts(since := ?, until := ?, acct := ?)", params)
+    figures["curve_by_account"] = {k["account"]: k["curve"] for k in kinds}
+    used = {k["curve"] for k in kinds}
+    figures["drawdown_source"] = used.pop() if len(used) == 1 else ("mixed" if used else "realised")
+    dd = _run(con, "SELECT * FROM perf_drawdown(since := ?, until := ?, acct := ?)", params)
+    if dd:
+        for key in _DRAWDOWN_KEYS:
+            figures[key] = dd[0][key]
+    if figures["drawdown_source"] == "equity":
+        ratios = _run(
+            con,
+            "SELECT * FROM perf_ratios(since := ?, until := ?, acct := ?, tz := ?)",
+            [*params, tz],
+        )
+        figures["sharpe"] = ratios[0]["sharpe"] if ratios else None
+        figures["sortino"] = ratios[0]["sortino"] if ratios else None
+
+
+_DRAWDOWN_KEYS = (
+    "max_drawdown",
+    "max_drawdown_pct",
+    "drawdown_peak_ts",
+    "drawdown_trough_ts",
+    "current_drawdown",
+)
 
 
 def mt5_summary(

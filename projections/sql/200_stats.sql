@@ -1,11 +1,11 @@
--- Journal statistics per closed position (journal-stats.md section 2), overall and by dimension.
--- inputs:  trades, deals, equity, daily_equity, events[account.balance_changed]
+-- Journal statistics per closed position (docs/statistics.md), overall and by dimension.
+-- inputs:  trades, deals, equity, events[account.balance_changed]
 -- mode:    views
--- outputs: trade_facts (macro), trade_stats (macro), equity_drawdown (macro),
---          equity_ratios (macro), stats_overall, stats_by_symbol, stats_by_side,
---          stats_by_strategy, stats_by_regime, stats_by_weekday, stats_by_hour, stats_by_session,
---          stats_by_month, stats_by_model, stats_by_prompt_variant, stats_by_close_reason,
---          stats_by_account
+-- outputs: _balance_before (macro), trade_facts (macro), trade_stats (macro),
+--          perf_accounts (macro), perf_curve (macro), perf_drawdown (macro), perf_ratios (macro),
+--          stats_overall, stats_by_symbol, stats_by_side, stats_by_strategy, stats_by_regime,
+--          stats_by_weekday, stats_by_hour, stats_by_session, stats_by_month, stats_by_model,
+--          stats_by_prompt_variant, stats_by_close_reason, stats_by_account
 --
 -- Unit = one closed trade (partial closes folded in); net = trades.net_pnl.
 -- outcome: W net > tol, L net < -tol, else B (tol in money, default 0).
@@ -15,19 +15,45 @@
 -- (trades_without_r counts the others). SQN = sqrt(N) * mean(R) / stdev(R) (ddof 1) over trades
 -- with R, sqn_warning when N < 30, sqn100 uses sqrt(min(N, 100)); with fewer than 2 R values the
 -- money-based fallback is used and sqn_basis = 'money'.
--- Drawdown: on cumulative realised net P&L by close time, starting from start_balance = the
--- balance of the selected accounts before the first trade of the selection (or `since`): per
--- account, the `balance` reported by the last balance operation before it (the balance after
--- that operation), plus the amounts of later balance operations without one and the results of
--- the deals after it, in (ts, deal_ticket, seq) order; with no reported balance, the running sum
--- of every balance operation's amount and deal result. Each group of a breakdown starts from
--- the selection's start_balance. Max money drop from a running peak and its % of that peak
--- (NULL % when the start balance or peak <= 0); peak/trough times (NULL without a drawdown);
--- current drawdown. The equity-curve drawdown from account.snapshot is equity_drawdown(); the
--- Python stats() prefers it when present.
+-- Drawdown in trade_stats (every group of a breakdown): on the group's realised curve by close
+-- time, from start_balance = the selected accounts' balance before the selection's first trade
+-- (or `since`, see _balance_before). Cash flows are not performance: money drawdown = max drop
+-- of the cumulative P&L from its running peak (the start counts as a peak of 0); % = max drop of
+-- the time-weighted index, the product of (base + pnl) / base over the trades, base = the
+-- balance before the trade (start balance, earlier results and every cash flow since the
+-- cutoff); NULL once a base is <= 0. Peak time: when the P&L first reached the level of the
+-- largest drop (NULL when that is the start); trough: its earliest point; current drawdown.
+-- The overall statistics take their drawdown from perf_drawdown (each account's own curve).
 -- Streaks by close time: a breakeven breaks a run; current_streak > 0 wins, < 0 losses, 0 BE.
 -- weekday/hour: of the open time in the display zone `tz`; month: of the close time in `tz`;
 -- session by UTC open hour: asia [0,7), london [7,13), new_york [13,21), late [21,24).
+-- _balance_before(cutoff): each account's balance just before `cutoff`: the `balance` reported by
+-- its last balance operation before it, plus the amounts of later balance operations without
+-- one and the results of the deals after it, in (ts, deal_ticket, seq) order; with no reported
+-- balance, the running sum of every balance operation's amount and deal result.
+CREATE OR REPLACE MACRO _balance_before(cutoff) AS TABLE
+WITH flow AS (
+    SELECT e.account, e.ts, e.deal_ticket, e.seq, e.amount AS delta, e.balance AS anchor
+    FROM events e
+    WHERE e.type = 'account.balance_changed' AND e.ts < cutoff
+    UNION ALL
+    SELECT d.account, d.ts, d.deal_ticket, d.seq, d.net, NULL
+    FROM deals d
+    WHERE d.ts < cutoff
+),
+flow_seg AS (
+    -- segment k starts at the k-th balance operation that reports the balance after it
+    SELECT *, count(anchor) OVER (PARTITION BY account ORDER BY ts, deal_ticket NULLS FIRST, seq
+                                  ROWS UNBOUNDED PRECEDING) AS segment
+    FROM flow
+)
+SELECT account, arg_max(seg_balance, segment) AS balance
+FROM (SELECT account, segment,
+             coalesce(max(anchor), 0) + coalesce(sum(delta) FILTER (WHERE anchor IS NULL), 0)
+                 AS seg_balance
+      FROM flow_seg GROUP BY account, segment)
+GROUP BY account;
+
 CREATE OR REPLACE MACRO trade_facts(tol := 0, tz := 'UTC', since := NULL, until := NULL, acct := NULL) AS TABLE
 SELECT t.*,
     CASE WHEN t.net_pnl > tol THEN 'W' WHEN t.net_pnl < -tol THEN 'L' ELSE 'B' END AS outcome,
@@ -61,60 +87,78 @@ WITH f AS (
 cut AS (
     SELECT coalesce(CAST(since AS TIMESTAMPTZ), min(open_ts)) AS cutoff FROM f
 ),
-flow AS (
-    -- what moved the selected accounts' balances before the cutoff, in MT5's deal order
-    SELECT e.account, e.ts, e.deal_ticket, e.seq, e.amount AS delta, e.balance AS anchor
-    FROM events e, cut
-    WHERE e.type = 'account.balance_changed' AND e.ts < cut.cutoff
-      AND EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM e.account)
-    UNION ALL
-    SELECT d.account, d.ts, d.deal_ticket, d.seq, d.net, NULL
-    FROM deals d, cut
-    WHERE d.ts < cut.cutoff
-      AND EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM d.account)
-),
-flow_seg AS (
-    -- segment k starts at the k-th balance operation that reports the balance after it
-    SELECT *, count(anchor) OVER (PARTITION BY account ORDER BY ts, deal_ticket NULLS FIRST, seq
-                                  ROWS UNBOUNDED PRECEDING) AS segment
-    FROM flow
-),
-acct_balance AS (
-    SELECT account,
-        arg_max(seg_balance, segment) AS balance
-    FROM (SELECT account, segment,
-                 coalesce(max(anchor), 0) + coalesce(sum(delta) FILTER (WHERE anchor IS NULL), 0)
-                     AS seg_balance
-          FROM flow_seg GROUP BY account, segment)
-    GROUP BY account
-),
 sb AS (
-    SELECT coalesce((SELECT sum(balance) FROM acct_balance), 0) AS start_balance
+    SELECT coalesce((SELECT sum(b.balance) FROM _balance_before((SELECT cutoff FROM cut)) b
+                     WHERE EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM b.account)), 0)
+        AS start_balance
 ),
 o AS (
-    SELECT f.*, sb.start_balance,
-        row_number() OVER w AS k,
-        sb.start_balance + sum(f.net_pnl) OVER w AS curve
-    FROM f, sb
-    WINDOW w AS (PARTITION BY grp ORDER BY close_ts, trade_id ROWS UNBOUNDED PRECEDING)
+    SELECT f.*, row_number() OVER (PARTITION BY grp ORDER BY close_ts, trade_id) AS k FROM f
 ),
-o2 AS (
-    SELECT *,
-        greatest(start_balance, max(curve) OVER w) AS peak,
-        CASE WHEN max(curve) OVER w > start_balance THEN arg_max(close_ts, curve) OVER w END AS peak_ts
-    FROM o
-    WINDOW w AS (PARTITION BY grp ORDER BY k ROWS UNBOUNDED PRECEDING)
+-- the group's realised curve: its trades' results, and the selected accounts' cash flows from
+-- the cutoff on (they move the base of the returns, never the P&L); flows first on a tie
+flows AS (
+    SELECT e.account, e.ts, e.seq, e.amount
+    FROM events e, cut
+    WHERE e.type = 'account.balance_changed' AND e.ts >= cut.cutoff
+      AND (until IS NULL OR e.ts < CAST(until AS TIMESTAMPTZ))
+      AND EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM e.account)
+),
+pts AS (
+    SELECT grp, close_ts AS ts, 1 AS cls, 0 AS seq, trade_id, net_pnl AS pnl, 0 AS cf FROM f
+    UNION ALL
+    SELECT g.grp, fl.ts, 0, fl.seq, NULL, 0, fl.amount
+    FROM (SELECT DISTINCT grp FROM f) g, flows fl
+),
+curve AS (
+    SELECT p.*, sb.start_balance,
+        sum(p.pnl) OVER w AS cum_pnl,
+        sb.start_balance + sum(p.pnl + p.cf) OVER w - p.pnl AS base
+    FROM pts p, sb
+    WINDOW w AS (PARTITION BY p.grp ORDER BY p.ts, p.cls, p.seq, p.trade_id ROWS UNBOUNDED PRECEDING)
+),
+curve1 AS (
+    SELECT *, pnl = 0 OR (base > 0 AND base + pnl > 0) AS valid FROM curve
+),
+curve2 AS (
+    SELECT *, row_number() OVER w AS n,
+        -- the time-weighted index: the product of (base + pnl) / base; NULL from a return the
+        -- curve cannot express (a base <= 0, a loss of everything) on
+        CASE WHEN bool_and(valid) OVER w
+             THEN exp(sum(CASE WHEN valid AND pnl <> 0
+                               THEN ln(CAST(base + pnl AS DOUBLE) / CAST(base AS DOUBLE)) ELSE 0 END) OVER w)
+        END AS idx,
+        greatest(0, max(cum_pnl) OVER w) AS peak
+    FROM curve1
+    WINDOW w AS (PARTITION BY grp ORDER BY ts, cls, seq, trade_id ROWS UNBOUNDED PRECEDING)
+),
+curve3 AS (
+    SELECT *, 100 * (1 - idx / greatest(1, max(idx) OVER w)) AS dd_pct
+    FROM curve2
+    WINDOW w AS (PARTITION BY grp ORDER BY n ROWS UNBOUNDED PRECEDING)
+),
+dd0 AS (
+    SELECT grp, max(peak - cum_pnl) AS max_drawdown,
+        CASE WHEN bool_and(idx IS NOT NULL) THEN max(dd_pct) END AS max_drawdown_pct,
+        arg_max(peak - cum_pnl, n) AS current_drawdown,
+        any_value(start_balance) AS start_balance
+    FROM curve3 GROUP BY grp
 ),
 dd AS (
-    SELECT grp,
-        max(peak - curve) AS max_drawdown,
-        arg_max(CASE WHEN peak > 0 AND start_balance > 0 THEN 100 * (peak - curve) / peak END, (peak - curve, -k))
-            AS max_drawdown_pct,
-        arg_max(peak_ts, (peak - curve, -k)) AS drawdown_peak_ts,
-        arg_max(close_ts, (peak - curve, -k)) AS drawdown_trough_ts,
-        arg_max(peak - curve, k) AS current_drawdown,
-        any_value(start_balance) AS start_balance
-    FROM o2 GROUP BY grp
+    -- trough: the earliest point of the largest drop; peak: where the P&L first reached the level
+    -- it fell from (NULL when that is the start itself)
+    SELECT d.grp, d.max_drawdown, d.max_drawdown_pct, d.current_drawdown, d.start_balance,
+        min(c.ts) FILTER (WHERE c.peak - c.cum_pnl = d.max_drawdown) AS drawdown_trough_ts,
+        arg_min(c.peak, c.n) FILTER (WHERE c.peak - c.cum_pnl = d.max_drawdown) AS trough_peak
+    FROM dd0 d JOIN curve3 c ON c.grp IS NOT DISTINCT FROM d.grp
+    GROUP BY ALL
+),
+dd2 AS (
+    SELECT d.*,
+        (SELECT min(c.ts) FROM curve3 c
+         WHERE c.grp IS NOT DISTINCT FROM d.grp AND d.trough_peak > 0 AND c.cum_pnl = d.trough_peak)
+            AS drawdown_peak_ts
+    FROM dd d
 ),
 runs AS (
     SELECT grp, outcome, count(*) AS len, max(k) AS last_k
@@ -186,70 +230,173 @@ SELECT
     a.avg_trail_count, a.avg_r_given_back, a.avg_time_to_breakeven_s,
     a.first_open_ts, a.last_close_ts, a.sort_key
 FROM agg a
-JOIN dd d ON d.grp IS NOT DISTINCT FROM a.grp
+JOIN dd2 d ON d.grp IS NOT DISTINCT FROM a.grp
 JOIN streaks s ON s.grp IS NOT DISTINCT FROM a.grp
 ORDER BY a.sort_key NULLS LAST, a.grp NULLS LAST;
 
--- equity_drawdown: peak = running max of equity by (ts, seq); the trough is the row of the
--- largest drop (earliest on ties), its peak time the first time that peak level was reached
--- (what a running arg_max(ts, equity) returns: the earliest row at the maximum). Without
--- `since` the running peak is the equity table's own equity_peak (same window; acct and until
--- keep whole prefixes), so only plain aggregates run; with it, the peak restarts at `since`.
-CREATE OR REPLACE MACRO equity_drawdown(acct := NULL, since := NULL, until := NULL) AS TABLE
-WITH e AS (
-    SELECT * FROM equity
-    WHERE (acct IS NULL OR account = acct)
-      AND (since IS NULL OR ts >= CAST(since AS TIMESTAMPTZ))
-      AND (until IS NULL OR ts < CAST(until AS TIMESTAMPTZ))
+-- The journal's performance curve (overall statistics): each selected account contributes its own
+-- curve -- its account.snapshot equity when it has 2 snapshots or more in the selection, else its
+-- realised balance (the balance before the cutoff, then its closed trades' results and its cash
+-- flows) -- summed on one timeline, each account's last value carried forward. Cash flows
+-- (account.balance_changed, and an account's opening value where its curve starts) are not
+-- performance: pnl = value - all cash flows so far; the return of a point is
+-- r = (value - its cash flow) / previous value - 1, the index the product of 1 + r.
+-- An equity curve's cash flow at a snapshot = the balance operations after the previous
+-- snapshot up to it, by (ts, seq); with `since`, the last snapshot before it opens the curve.
+CREATE OR REPLACE MACRO perf_accounts(since := NULL, until := NULL, acct := NULL) AS TABLE
+WITH sel AS (
+    SELECT acct AS account WHERE acct IS NOT NULL
+    UNION
+    SELECT DISTINCT account FROM trades
+    WHERE acct IS NULL AND status = 'closed'
+      AND (since IS NULL OR close_ts >= CAST(since AS TIMESTAMPTZ))
+      AND (until IS NULL OR close_ts < CAST(until AS TIMESTAMPTZ))
 ),
-c AS (
-    SELECT account, ts, seq, equity, equity_peak AS peak FROM e WHERE since IS NULL
+n AS (
+    SELECT account, count(*) AS snapshots FROM equity
+    WHERE (since IS NULL OR ts >= CAST(since AS TIMESTAMPTZ))
+      AND (until IS NULL OR ts < CAST(until AS TIMESTAMPTZ))
+    GROUP BY account
+)
+SELECT s.account, CASE WHEN coalesce(n.snapshots, 0) >= 2 THEN 'equity' ELSE 'realised' END AS curve,
+    coalesce(n.snapshots, 0) AS snapshots
+FROM sel s LEFT JOIN n ON n.account IS NOT DISTINCT FROM s.account
+ORDER BY s.account;
+
+CREATE OR REPLACE MACRO perf_curve(since := NULL, until := NULL, acct := NULL) AS TABLE
+WITH k AS (SELECT * FROM perf_accounts(since := since, until := until, acct := acct)),
+sel_trades AS (
+    SELECT t.* FROM trades t JOIN k ON k.account IS NOT DISTINCT FROM t.account
+    WHERE t.status = 'closed'
+      AND (since IS NULL OR t.close_ts >= CAST(since AS TIMESTAMPTZ))
+      AND (until IS NULL OR t.close_ts < CAST(until AS TIMESTAMPTZ))
+),
+cut AS (
+    SELECT coalesce(CAST(since AS TIMESTAMPTZ), min(open_ts)) AS cutoff FROM sel_trades
+),
+flows AS (
+    SELECT e.account, e.ts, e.seq, e.amount FROM events e JOIN k ON k.account IS NOT DISTINCT FROM e.account
+    WHERE e.type = 'account.balance_changed' AND (until IS NULL OR e.ts < CAST(until AS TIMESTAMPTZ))
+),
+realised AS (
+    -- opening value at the cutoff, then cash flows (first on a tie) and trade results
+    SELECT k.account, cut.cutoff AS ts, 0 AS cls, 0 AS seq, NULL AS trade_id,
+        coalesce(b.balance, 0) AS dv, coalesce(b.balance, 0) AS cf
+    FROM k CROSS JOIN cut
+    LEFT JOIN _balance_before((SELECT cutoff FROM cut)) b ON b.account IS NOT DISTINCT FROM k.account
+    WHERE k.curve = 'realised' AND cut.cutoff IS NOT NULL
     UNION ALL
-    SELECT account, ts, seq, equity,
-        max(equity) OVER (PARTITION BY account ORDER BY ts, seq ROWS UNBOUNDED PRECEDING)
-    FROM e WHERE since IS NOT NULL
+    SELECT fl.account, fl.ts, 1, fl.seq, NULL, fl.amount, fl.amount
+    FROM flows fl JOIN k ON k.account IS NOT DISTINCT FROM fl.account, cut
+    WHERE k.curve = 'realised' AND fl.ts >= cut.cutoff
+    UNION ALL
+    SELECT t.account, t.close_ts, 2, t.last_seq, t.trade_id, t.net_pnl, 0
+    FROM sel_trades t JOIN k ON k.account IS NOT DISTINCT FROM t.account
+    WHERE k.curve = 'realised'
+),
+snaps AS (
+    SELECT e.account, e.ts, e.seq, e.equity
+    FROM equity e JOIN k ON k.account IS NOT DISTINCT FROM e.account AND k.curve = 'equity'
+    WHERE (since IS NULL OR e.ts >= CAST(since AS TIMESTAMPTZ))
+      AND (until IS NULL OR e.ts < CAST(until AS TIMESTAMPTZ))
+    UNION ALL
+    SELECT e.account, max(e.ts), arg_max(e.seq, (e.ts, e.seq)), arg_max(e.equity, (e.ts, e.seq))
+    FROM equity e JOIN k ON k.account IS NOT DISTINCT FROM e.account AND k.curve = 'equity'
+    WHERE since IS NOT NULL AND e.ts < CAST(since AS TIMESTAMPTZ)
+    GROUP BY e.account
+),
+snaps2 AS (
+    SELECT *, lag(ts) OVER w AS prev_ts, lag(seq) OVER w AS prev_seq,
+        equity - coalesce(lag(equity) OVER w, 0) AS dv
+    FROM snaps WINDOW w AS (PARTITION BY account ORDER BY ts, seq)
+),
+snap_cf AS (
+    SELECT s.account, s.ts, s.seq, any_value(s.dv) AS dv,
+        CASE WHEN any_value(s.prev_ts) IS NULL THEN any_value(s.equity)
+             ELSE coalesce(sum(fl.amount), 0) END AS cf
+    FROM snaps2 s
+    LEFT JOIN flows fl ON fl.account IS NOT DISTINCT FROM s.account AND s.prev_ts IS NOT NULL
+        AND (fl.ts, fl.seq) > (s.prev_ts, s.prev_seq) AND (fl.ts, fl.seq) <= (s.ts, s.seq)
+    GROUP BY s.account, s.ts, s.seq
+),
+pts AS (
+    SELECT account, ts, cls, seq, trade_id, dv, cf FROM realised
+    UNION ALL
+    SELECT account, ts, 2, seq, NULL, dv, cf FROM snap_cf
+),
+tot AS (
+    SELECT *, row_number() OVER (ORDER BY ts, cls, seq, trade_id, account) AS n FROM pts
+),
+tot2 AS (
+    SELECT *, sum(dv) OVER w AS value, sum(cf) OVER w AS cash_flows
+    FROM tot WINDOW w AS (ORDER BY n ROWS UNBOUNDED PRECEDING)
+),
+tot3 AS (
+    SELECT *, lag(value) OVER (ORDER BY n) AS prev_value FROM tot2
+),
+tot4 AS (
+    SELECT *, prev_value IS NULL OR value - cf = prev_value OR (prev_value > 0 AND value - cf > 0) AS valid
+    FROM tot3
+)
+SELECT n, ts, account, CAST(value AS DECIMAL(38, 10)) AS value, CAST(cf AS DECIMAL(38, 10)) AS cash_flow,
+    CAST(cash_flows AS DECIMAL(38, 10)) AS cash_flows, CAST(value - cash_flows AS DECIMAL(38, 10)) AS pnl,
+    CASE WHEN valid AND prev_value IS NOT NULL AND prev_value <> 0
+         THEN CAST(value - cf AS DOUBLE) / CAST(prev_value AS DOUBLE) - 1 END AS r,
+    CASE WHEN bool_and(valid) OVER w
+         THEN exp(sum(CASE WHEN prev_value IS NOT NULL AND value - cf <> prev_value
+                           THEN ln(CAST(value - cf AS DOUBLE) / CAST(prev_value AS DOUBLE)) ELSE 0 END) OVER w)
+    END AS idx
+FROM tot4
+WINDOW w AS (ORDER BY n ROWS UNBOUNDED PRECEDING)
+ORDER BY n;
+
+-- perf_drawdown: max peak-to-trough of pnl (money; the start counts as a peak of 0) and of the
+-- index (%), the earliest trough of the largest money drop and when its peak level was first
+-- reached (NULL when the peak is the start), the current drawdown.
+CREATE OR REPLACE MACRO perf_drawdown(since := NULL, until := NULL, acct := NULL) AS TABLE
+WITH c AS (
+    SELECT *, greatest(0, max(pnl) OVER w) AS peak,
+        100 * (1 - idx / greatest(1, max(idx) OVER w)) AS dd_pct
+    FROM perf_curve(since := since, until := until, acct := acct)
+    WINDOW w AS (ORDER BY n ROWS UNBOUNDED PRECEDING)
 ),
 m AS (
-    SELECT account, count(*) AS snapshots, max(peak - equity) AS max_drawdown,
-        max(peak - equity) FILTER (WHERE peak > 0) AS max_positive, max(ts) AS last_ts
-    FROM c GROUP BY account
+    SELECT max(peak - pnl) AS max_drawdown,
+        CASE WHEN bool_and(idx IS NOT NULL) THEN max(dd_pct) END AS max_drawdown_pct,
+        arg_max(peak - pnl, n) AS current_drawdown, count(*) AS points
+    FROM c
 ),
-d AS (
-    -- from the few rows that matter: the earliest at the largest drop (the % only where
-    -- peak > 0, as arg_max skips its NULLs), the last one for the current drawdown
-    SELECT c.account, any_value(m.snapshots) AS snapshots, any_value(m.max_drawdown) AS max_drawdown,
-        arg_min(100 * (c.peak - c.equity) / c.peak, (c.ts, c.seq))
-            FILTER (WHERE c.peak > 0 AND c.peak - c.equity = m.max_positive) AS max_drawdown_pct,
-        arg_min(c.peak, (c.ts, c.seq)) FILTER (WHERE c.peak - c.equity = m.max_drawdown) AS trough_peak,
-        min(c.ts) FILTER (WHERE c.peak - c.equity = m.max_drawdown) AS drawdown_trough_ts,
-        arg_max(c.peak - c.equity, c.seq) FILTER (WHERE c.ts = m.last_ts) AS current_drawdown
-    FROM c JOIN m ON m.account IS NOT DISTINCT FROM c.account
-    WHERE c.peak - c.equity IN (m.max_drawdown, m.max_positive) OR c.ts = m.last_ts
-    GROUP BY c.account
-),
-p AS (
-    SELECT c.account, min(c.ts) AS drawdown_peak_ts
-    FROM c JOIN d ON d.account IS NOT DISTINCT FROM c.account AND c.peak = d.trough_peak
-    GROUP BY c.account
+t AS (
+    SELECT min(c.ts) AS drawdown_trough_ts, arg_min(c.peak, c.n) AS trough_peak
+    FROM c, m WHERE m.max_drawdown > 0 AND c.peak - c.pnl = m.max_drawdown
 )
-SELECT d.account, d.snapshots,
-    CAST(d.max_drawdown AS DECIMAL(38, 10)) AS max_drawdown,
-    d.max_drawdown_pct, p.drawdown_peak_ts, d.drawdown_trough_ts,
-    CAST(d.current_drawdown AS DECIMAL(38, 10)) AS current_drawdown
-FROM d LEFT JOIN p ON p.account IS NOT DISTINCT FROM d.account
-ORDER BY d.account;
+SELECT m.points, CAST(m.max_drawdown AS DECIMAL(38, 10)) AS max_drawdown, m.max_drawdown_pct,
+    (SELECT min(c.ts) FROM c WHERE t.trough_peak > 0 AND c.pnl = t.trough_peak) AS drawdown_peak_ts,
+    t.drawdown_trough_ts, CAST(m.current_drawdown AS DECIMAL(38, 10)) AS current_drawdown
+FROM m, t
+WHERE m.points > 0;
 
-CREATE OR REPLACE MACRO equity_ratios(acct := NULL, periods := 365, since := NULL, until := NULL) AS TABLE
-SELECT account, count(daily_return) AS days,
+-- perf_ratios: Sharpe and Sortino of the curve's end-of-day returns (days in time zone tz):
+-- r = (close value - the day's cash flows) / previous day's close value - 1;
+-- mean / stdev (ddof 1) x sqrt(periods); Sortino's downside deviation sqrt(sum(min(r, 0)^2) / n).
+CREATE OR REPLACE MACRO perf_ratios(since := NULL, until := NULL, acct := NULL, tz := 'UTC', periods := 365) AS TABLE
+WITH d AS (
+    SELECT CAST(timezone(tz, ts) AS DATE) AS day, arg_max(value, n) AS value,
+        arg_max(cash_flows, n) AS cash_flows
+    FROM perf_curve(since := since, until := until, acct := acct)
+    GROUP BY ALL
+),
+r AS (
+    SELECT day, CAST(value - (cash_flows - lag(cash_flows) OVER w) AS DOUBLE)
+                / CAST(nullif(lag(value) OVER w, 0) AS DOUBLE) - 1 AS daily_return
+    FROM d WINDOW w AS (ORDER BY day)
+)
+SELECT count(daily_return) AS days,
     avg(daily_return) AS mean_daily_return, stddev_samp(daily_return) AS stdev_daily_return,
     avg(daily_return) / nullif(stddev_samp(daily_return), 0) * sqrt(periods) AS sharpe,
     avg(daily_return) / nullif(sqrt(sum(least(daily_return, 0) ^ 2) / count(daily_return)), 0)
         * sqrt(periods) AS sortino
-FROM daily_equity
-WHERE (acct IS NULL OR account = acct)
-  AND (since IS NULL OR day >= CAST(timezone('UTC', CAST(since AS TIMESTAMPTZ)) AS DATE))
-  AND (until IS NULL OR day < CAST(timezone('UTC', CAST(until AS TIMESTAMPTZ)) AS DATE))
-GROUP BY account ORDER BY account;
+FROM r;
 
 CREATE OR REPLACE VIEW stats_overall AS SELECT * FROM trade_stats();
 CREATE OR REPLACE VIEW stats_by_symbol AS SELECT * FROM trade_stats(dim := 'symbol');
@@ -280,5 +427,8 @@ COMMENT ON VIEW stats_by_close_reason IS 'trade_stats by close reason (sl, tp, c
 COMMENT ON VIEW stats_by_account IS 'trade_stats by account';
 COMMENT ON MACRO TABLE trade_facts IS 'trade_facts(tol, tz, since, until, acct): closed trades with outcome W/L/B, weekday, hour, session, month.';
 COMMENT ON MACRO TABLE trade_stats IS 'trade_stats(dim, tol, tz, since, until, acct): journal statistics per group of dim (NULL: overall); see 200_stats.sql for definitions.';
-COMMENT ON MACRO TABLE equity_drawdown IS 'equity_drawdown(acct, since, until): max drawdown of the account.snapshot equity curve per account.';
-COMMENT ON MACRO TABLE equity_ratios IS 'equity_ratios(acct, periods := 365, since, until): Sharpe and Sortino of daily equity returns per account (UTC days from since''s to before until''s).';
+COMMENT ON MACRO TABLE _balance_before IS '_balance_before(cutoff): each account''s balance just before cutoff.';
+COMMENT ON MACRO TABLE perf_accounts IS 'perf_accounts(since, until, acct): the selected accounts and the curve each uses (equity: 2 snapshots or more, else realised).';
+COMMENT ON MACRO TABLE perf_curve IS 'perf_curve(since, until, acct): the combined performance curve: value, cash flows, pnl (cash flows excluded), return and time-weighted index per point.';
+COMMENT ON MACRO TABLE perf_drawdown IS 'perf_drawdown(since, until, acct): max drawdown of perf_curve in money (pnl) and % (index), peak/trough times, current drawdown.';
+COMMENT ON MACRO TABLE perf_ratios IS 'perf_ratios(since, until, acct, tz, periods := 365): Sharpe and Sortino of perf_curve''s cash-flow-adjusted end-of-day returns.';

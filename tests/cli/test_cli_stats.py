@@ -93,7 +93,7 @@ def test_the_table_shows_the_figures_flags_and_conventions(journal: Path) -> Non
         "│ net P&L                 │ 392.24",
         "│ profit factor           │ 6.68  sum W / |sum L|",
         "│ SQN / SQN100            │ 1.71 / 1.71  N = 8 < 30: indicative only",
-        "│ max drawdown            │ 137.65 (1.12% of the peak)  from the equity curve",
+        "│ max drawdown            │ 137.65 (1.12% time-weighted)  from the equity curve",
         "│ streaks                 │ longest 3 W / 2 L, current 3 W",
     ):
         assert expected in out, expected
