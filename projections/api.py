@@ -18,6 +18,8 @@ import duckdb
 from ._fetch import fetch, fetch_dicts
 from .engine import connect_readonly
 from .errors import ProjectionError
+from .formats import plain_decimal
+from .present import MT5_EQUITY_COLUMNS, MT5_SUMMARY_COLUMNS, STAT_DIMENSIONS
 
 __all__ = [
     "MT5_EQUITY_COLUMNS",
@@ -26,41 +28,19 @@ __all__ = [
     "mt5_summary",
     "query",
     "stats",
+    "trade_legs",
     "trade_story",
     "trades",
 ]
 
 PathLike = str | os.PathLike[str]
-STAT_DIMENSIONS = (
-    "symbol", "side", "strategy", "regime", "weekday", "hour", "session", "month",
-    "model", "prompt_variant", "close_reason", "account",
-)  # fmt: skip
-MT5_SUMMARY_COLUMNS = (
-    "total_net_profit", "gross_profit", "gross_loss", "profit_factor", "expected_payoff",
-    "total_trades", "profit_trades", "profit_trades_pct", "loss_trades", "loss_trades_pct",
-    "short_trades", "short_won_pct", "long_trades", "long_won_pct", "largest_profit_trade",
-    "largest_loss_trade", "average_profit_trade", "average_loss_trade", "max_consecutive_wins",
-    "max_consecutive_wins_money", "max_consecutive_losses", "max_consecutive_losses_money",
-    "maximal_consecutive_profit", "maximal_consecutive_profit_count", "maximal_consecutive_loss",
-    "maximal_consecutive_loss_count", "average_consecutive_wins", "average_consecutive_losses",
-    "balance_drawdown_absolute", "balance_drawdown_maximal", "balance_drawdown_maximal_pct",
-    "balance_drawdown_relative_pct", "balance_drawdown_relative",
-)  # fmt: skip
-MT5_EQUITY_COLUMNS = (
-    "equity_drawdown_absolute", "equity_drawdown_maximal", "equity_drawdown_maximal_pct",
-    "equity_drawdown_relative_pct", "equity_drawdown_relative",
-)  # fmt: skip
-"""The equity drawdown figures, in ``mt5_summary`` only when ``account.snapshot`` events exist."""
 _ALLOWED = {"SELECT", "EXPLAIN"}
 _EXPLAIN = re.compile(r"^\s*EXPLAIN(\s+ANALY[SZ]E\b|\s*\([^)]*\))*\s*", re.IGNORECASE)
 
 
 def _tidy(value: Any) -> Any:
     """Drop the DECIMAL(38,10) padding: Decimal('3.6000000000') -> Decimal('3.6')."""
-    if isinstance(value, Decimal):
-        n = value.normalize()
-        return n.quantize(Decimal(1)) if n.as_tuple().exponent > 0 else n  # type: ignore[operator]
-    return value
+    return plain_decimal(value) if isinstance(value, Decimal) else value
 
 
 def _tidy_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -278,6 +258,23 @@ def trades(
             " AND ($3 IS NULL OR greatest(open_ts, coalesce(close_ts, open_ts)) >= CAST($3 AS TIMESTAMPTZ))"
             " AND ($4 IS NULL OR account = $4) ORDER BY open_ts NULLS FIRST, trade_id",
             [status, symbol, _ts(since), account],
+        )
+    finally:
+        con.close()
+
+
+def trade_legs(
+    journal_dir: PathLike, position_id: int, account: str | None = None
+) -> list[dict[str, Any]]:
+    """Return the rows of ``trades`` of one position (one per leg; several accounts may hold
+    the same position id when ``account`` is None), ordered by account and leg."""
+    con = connect_readonly(journal_dir)
+    try:
+        return _run(
+            con,
+            "SELECT * FROM trades WHERE position_id = $1 AND ($2 IS NULL OR account = $2) "
+            "ORDER BY account, leg",
+            [int(position_id), account],
         )
     finally:
         con.close()

@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 from cli_testlib import assert_golden, demo_journal, run
 
-from tradejournal.cli.stats_cmd import DIMENSIONS
-from tradejournal.projections import MT5_EQUITY_COLUMNS, MT5_SUMMARY_COLUMNS, STAT_DIMENSIONS
+from tradejournal.projections import MT5_EQUITY_COLUMNS, MT5_SUMMARY_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +181,3 @@ def test_no_journal_is_a_clear_error(tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert "not a journal directory" in result.stderr
-
-
-def test_the_dimensions_of_help_are_the_librarys() -> None:
-    assert DIMENSIONS == STAT_DIMENSIONS
