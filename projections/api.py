@@ -125,7 +125,7 @@ def stats(
     tol: Decimal | int | float = 0,
     tz: str = "UTC",
 ) -> dict[str, Any]:
-    """Return the journal statistics of closed trades (journal-stats.md section 2).
+    """Return the journal statistics of closed trades (docs/statistics.md section 2).
 
     ``by=None``: one dict of figures (``trades``, ``wins``, ``win_rate``, ``profit_factor``,
     ``expectancy_r``, ``sqn``, ``max_drawdown``, ...). The drawdown comes from the sum of each

@@ -1,7 +1,7 @@
 """Reference computation of MetaTrader 5's report summary from a report's deals, in pure Python.
 
-Owns the executable statement of journal-stats.md §1 (the MT5-compatible summary), used by tests to
-cross-check the DuckDB SQL. Invariant: each figure uses MT5's own definition, so rounding a result
+Owns the executable statement of docs/statistics.md section 3 (the MT5-compatible summary), used
+by tests to cross-check the DuckDB SQL. Invariant: each figure uses MT5's own definition, so rounding a result
 to the printed precision gives exactly the figure MT5 prints for the same deals.
 """
 

@@ -412,7 +412,7 @@ CREATE OR REPLACE VIEW stats_by_prompt_variant AS SELECT * FROM trade_stats(dim 
 CREATE OR REPLACE VIEW stats_by_close_reason AS SELECT * FROM trade_stats(dim := 'close_reason');
 CREATE OR REPLACE VIEW stats_by_account AS SELECT * FROM trade_stats(dim := 'account');
 
-COMMENT ON VIEW stats_overall IS 'Journal statistics over all closed trades (journal-stats.md section 2; tol 0, UTC).';
+COMMENT ON VIEW stats_overall IS 'Journal statistics over all closed trades (docs/statistics.md; tol 0, UTC).';
 COMMENT ON VIEW stats_by_symbol IS 'trade_stats by symbol';
 COMMENT ON VIEW stats_by_side IS 'trade_stats by side (buy = long, sell = short)';
 COMMENT ON VIEW stats_by_strategy IS 'trade_stats by strategy (trade.annotated)';

@@ -1,4 +1,4 @@
--- MetaTrader 5's report summary (journal-stats.md section 1), from deal.filled and
+-- MetaTrader 5's report summary (docs/statistics.md section 3), from deal.filled and
 -- account.balance_changed: mt5_summary (all accounts pooled, one row), mt5_summary_for(account)
 -- (one row, or none when the account has no deal), mt5_summary_by_account (one row per account).
 -- inputs:  deals, equity, events[account.balance_changed]
