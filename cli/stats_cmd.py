@@ -39,7 +39,7 @@ def _money(ctx: click.Context, param: click.Parameter, value: str) -> Decimal:
 @click.option("--tol", type=click.UNPROCESSED, callback=_money, default="0", show_default=True,
               metavar="MONEY", help="Breakeven tolerance: |net| <= MONEY is a breakeven.")  # fmt: skip
 @click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
-              help="Display time zone of the weekday/hour/month breakdowns.")  # fmt: skip
+              help="Display time zone: weekday/hour/month breakdowns, Sharpe/Sortino days.")  # fmt: skip
 @click.option("--mt5", is_flag=True, help="MetaTrader 5's report summary instead (33 figures).")
 @click.option("--defs", is_flag=True, help="Print the definitions and conventions, then stop.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
