@@ -16,6 +16,8 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from proj_helpers import write
 from proj_scenario import at, deal, deposit, order
 
@@ -371,3 +373,49 @@ def test_mt5_equity_drawdown_from_snapshots(scenario_dir: Path) -> None:
     # 1001 has no snapshot: pooled, the equity figures would be invented for it
     assert "equity_drawdown_maximal" not in P.mt5_summary(scenario_dir)
     assert "equity_drawdown_maximal" not in P.mt5_summary(scenario_dir, account="1001")
+
+
+# --- property: cash flows anywhere never change the money drawdown -------------------------
+
+results_st = st.lists(st.integers(-300, 300), min_size=1, max_size=6)
+flows_st = st.lists(st.tuples(st.integers(0, 6), st.integers(-2000, 5000)), max_size=3)
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(results=results_st, flows=flows_st)
+def test_cash_flows_never_move_the_money_drawdown(
+    tmp_path_factory: pytest.TempPathFactory, results: list[int], flows: list[tuple[int, int]]
+) -> None:
+    events: list[Event] = [deposit(1, "10000", 0)]
+    for i, result in enumerate(results):
+        events += [
+            deal(5000 + 2 * i, 500 + i, "buy", "in", "1.0", "1.1", 2 * i + 1),
+            deal(5001 + 2 * i, 500 + i, "sell", "out", "1.0", "1.1", 2 * i + 2, profit=str(result)),
+        ]
+    for j, (slot, amount) in enumerate(flows):  # between trade slot-1's close and slot's open
+        kind = "deposit" if amount >= 0 else "withdrawal"
+        events.append(_cash(10 + j, kind, str(amount), 2 * slot + 0.5))
+    jd = tmp_path_factory.mktemp("prop") / "j"
+    write(jd, sorted(events, key=lambda e: e.ts))
+    s = P.stats(jd)
+    pnl = peak = worst = 0
+    balance, index, top, worst_pct, valid = D(10000), 1.0, 1.0, 0.0, True
+    for i, result in enumerate(results):
+        balance += sum(D(a) for slot, a in flows if slot == i)  # the flows before this trade
+        pnl += result
+        peak = max(peak, pnl)
+        worst = max(worst, peak - pnl)
+        if result and not (balance > 0 and balance + result > 0):
+            valid = False  # a return the index cannot express
+        elif result:
+            index *= float((balance + result) / balance)
+            top = max(top, index)
+            worst_pct = max(worst_pct, 100 * (1 - index / top))
+        balance += result
+    assert s["max_drawdown"] == worst and s["current_drawdown"] == peak - pnl
+    if valid:
+        assert s["max_drawdown_pct"] == pytest.approx(worst_pct, abs=1e-9)
+    else:
+        assert s["max_drawdown_pct"] is None
