@@ -10,7 +10,8 @@
 -- Deals of a position in (ts, deal_ticket, seq) order. 'in' opens volume, 'out'/'out_by' closes,
 -- 'inout' closes what was open and opens the rest the other way as the next leg: its profit stays
 -- with the closing leg, its commission, swap and fee are split pro rata by volume (the new leg's
--- share rounded to 10 decimals, the closing leg keeps the rest). side = direction of the leg's first opening deal.
+-- share rounded to 10 decimals, the closing leg keeps the rest). side = direction of the leg's
+-- first opening deal. Definitions: docs/statistics.md section 1.
 -- entry_vwap / exit_vwap: volume-weighted over opened / closed volume. net_pnl = sum of
 -- profit + commission + swap + fee of the leg's deals. status closed when volume_out >= volume_in.
 -- initial_sl: the opening order's stop (as placed, or as modified before it filled), else the
@@ -25,7 +26,14 @@
 -- r_multiple = net_pnl / initial_risk_money (Van Tharp, costs included). Where no value can be
 -- estimated, r_multiple = (exit_vwap - entry_vwap) * sign / |entry_vwap - initial_sl| (price
 -- units, costs ignored; r_basis = 'price'). No initial SL (or SL at entry) -> r_multiple NULL.
--- r_price is always the price-unit R. MAE/MFE from position.excursion (worst/best price).
+-- r_price is always the price-unit R.
+--
+-- While open = from the leg's first opening fill to its last closing fill, inclusive (a reversed
+-- leg ends where the next one starts; an open leg has no end): only position.excursion and
+-- position.stop_moved events in that window count. MAE/MFE = worst/best of those excursions and
+-- the leg's own fill prices (NULL when no excursion was recorded while open). planned_r uses
+-- only the TP and SL known at entry: the opening order's, else a stop move of method 'initial'
+-- or at the entry fill's time, else the recommendation's.
 --
 -- One definition serves both builds: _trades_rows(after) gives the rows of every position when
 -- after = 0, else of the positions listed in the temp table _trade_todo, which a catch-up fills
