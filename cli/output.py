@@ -9,14 +9,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from tradejournal.projections.formats import json_text, plain_decimal, rfc3339
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -160,15 +160,6 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json_text(value, indent=2) + "\n")
 
 
-def json_text(value: Any, indent: int = 0) -> str:
-    """Return ``value`` as JSON: decimals as exact numbers (``129.00`` stays ``129.00``),
-    timestamps as RFC 3339 UTC strings, infinite and NaN floats as null."""
-    import msgspec
-
-    raw: bytes = _json_encoder().encode(_jsonable(value))
-    return (msgspec.json.format(raw, indent=indent) if indent else raw).decode()
-
-
 def text(value: Any) -> str:
     """Return one value as text: None empty, timestamps RFC 3339 UTC, decimals exactly."""
     if value is None:
@@ -180,20 +171,6 @@ def text(value: Any) -> str:
     if isinstance(value, list | tuple | dict):
         return json_text(value)
     return str(value)
-
-
-def rfc3339(value: dt.datetime) -> str:
-    """Return a timestamp as RFC 3339 in UTC (``Z``); a naive one is taken to be UTC already."""
-    aware = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-    return aware.isoformat().replace("+00:00", "Z")
-
-
-def plain_decimal(value: Decimal) -> Decimal:
-    """Drop trailing zeros without exponent notation: 11998.2500000000 -> 11998.25, 1E+2 -> 100."""
-    if not value.is_finite():
-        return value
-    normal = value.normalize()
-    return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal  # type: ignore[operator]
 
 
 @contextmanager
@@ -282,33 +259,6 @@ def _compact(value: Any, limit: int) -> str:
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return json.dumps(text, ensure_ascii=False) if " " in text or not text else text
-
-
-@cache
-def _json_encoder() -> Any:
-    import msgspec
-
-    return msgspec.json.Encoder(decimal_format="number")
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {("null" if k is None else str(k)): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            return None
-        return Decimal(format(value, "f"))  # 1E+2 -> 100 (tiny values keep Python's E form)
-    if isinstance(value, dt.datetime):
-        return rfc3339(value)
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
 
 
 def _markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

@@ -1,8 +1,9 @@
 """The commands that read the projections: ``rebuild``, ``sql``, ``trades`` and ``trade``.
 
-Each is a thin layer over ``tradejournal.projections``; every read catches up first (the library
-does it), so what is printed reflects every committed event. DuckDB is imported inside the
-commands, so ``--help`` stays fast.
+Each is a thin layer over ``tradejournal.projections`` (the rows and their rounding come from
+``projections.present_trades``); every read catches up first (the library does it), so what is
+printed reflects every committed event. DuckDB is imported inside the commands, so ``--help``
+stays fast.
 """
 
 from __future__ import annotations
@@ -14,19 +15,20 @@ from typing import Any
 
 import click
 
+from tradejournal.projections.formats import plain_decimal
+from tradejournal.projections.present_trades import (
+    STORY_COLUMNS,
+    TRADE_COLUMNS,
+    story_rows,
+    story_title,
+    trade_cells,
+)
+
 from .main import Settings, cli, parse_timestamp, plural
 
 __all__ = ["rebuild", "sql", "trade", "trades"]
 
 SQL_FORMATS = ("table", "csv", "json", "jsonl", "markdown")
-TRADE_COLUMNS = {
-    "position_id": "position", "symbol": "symbol", "side": "side", "status": "status",
-    "open_ts": "opened (UTC)", "close_ts": "closed", "volume_in": "volume", "entry_vwap": "entry",
-    "exit_vwap": "exit", "initial_sl": "initial SL", "net_pnl": "net", "r_multiple": "R",
-    "close_reason": "exit by", "strategy": "strategy",
-}  # fmt: skip
-"""The columns (and headers) of ``trades --format table|markdown``; csv and json carry all."""
-STORY_COLUMNS = ("time", "seq", "event", "what", "net", "R")
 
 
 @cli.command()
@@ -143,7 +145,7 @@ def trades(
 
     found = list_trades(settings.journal, open=open_, symbol=symbol, since=since, account=account)
     if fmt in ("table", "markdown"):
-        rows = [tuple(_trade_cell(name, t) for name in TRADE_COLUMNS) for t in found]
+        rows = [trade_cells(t) for t in found]
         headers = list(TRADE_COLUMNS.values())
         output.print_rows(headers, rows, fmt, title=f"{plural(len(found), 'trade')}")
         return
@@ -170,14 +172,11 @@ def trade(settings: Settings, position_id: int, account: str | None, fmt: str) -
         tradejournal --journal demo-journal trades
         tradejournal --journal demo-journal trade 1903396000
     """
-    from tradejournal.projections import trade_story
-    from tradejournal.projections import trades as list_trades
+    from tradejournal.projections import trade_legs, trade_story
 
     from . import output
 
-    legs = [
-        t for t in list_trades(settings.journal, account=account) if t["position_id"] == position_id
-    ]
+    legs = trade_legs(settings.journal, position_id, account=account)
     accounts = sorted({str(t["account"]) for t in legs})
     if account is None and len(accounts) > 1:
         raise click.UsageError(
@@ -191,71 +190,17 @@ def trade(settings: Settings, position_id: int, account: str | None, fmt: str) -
         columns = list(story[0])
         output.print_rows(columns, [tuple(row[c] for c in columns) for row in story], fmt)
         return
-    rows = [
-        (
-            row["ts"].astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if row["ts"] else "",
-            "" if row["seq"] is None else str(row["seq"]),
-            row["type"],
-            row["summary"] or "",
-            _money(row["net"]),
-            _two(row["r_multiple"]),
-        )
-        for row in story
-    ]
-    output.print_rows(STORY_COLUMNS, rows, title=_story_title(position_id, legs))
+    output.print_rows(STORY_COLUMNS, story_rows(story), title=story_title(position_id, legs))
 
 
-# --- helpers --------------------------------------------------------------------------------------
+# --- helpers ---------------------------------------------------------------------------------------
 
 
 def _tidy(value: Any) -> Any:
-    from . import output
-
-    return output.plain_decimal(value) if isinstance(value, Decimal) else value
-
-
-def _trade_cell(name: str, trade: dict[str, Any]) -> Any:
-    value = trade[name]
-    if value is None:
-        return ""
-    if name == "close_ts" and trade["open_ts"] is not None:
-        opened, closed = (trade[k].astimezone(dt.UTC) for k in ("open_ts", "close_ts"))
-        return closed.strftime("%H:%M" if closed.date() == opened.date() else "%Y-%m-%d %H:%M")
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
-    if name == "r_multiple":
-        return _two(value)
-    if name == "net_pnl":
-        return _money(value)
-    return value
-
-
-def _money(value: Decimal | None) -> Decimal | str:
-    return "" if value is None else Decimal(value).quantize(Decimal("0.01"))
-
-
-def _two(value: float | None) -> Decimal | str:
-    return "" if value is None else Decimal(f"{value:.2f}")
+    return plain_decimal(value) if isinstance(value, Decimal) else value
 
 
 def _trade_columns() -> list[str]:
     from tradejournal.projections import describe_tables
 
     return [name for name, _type, _doc in describe_tables()["trades"].columns]
-
-
-def _story_title(position_id: int, legs: list[dict[str, Any]]) -> str:
-    if not legs:
-        return f"position {position_id}"
-    first = legs[0]
-    title = (
-        f"position {position_id} ({first['account']}): {first['symbol']} {first['side']} "
-        f"{_tidy(first['volume_in'])}, {first['status']}"
-    )
-    closed = [t for t in legs if t["status"] == "closed"]
-    if closed:
-        net = sum((t["net_pnl"] for t in closed), Decimal(0))
-        rs = [t["r_multiple"] for t in closed]
-        r = f", R {rs[0]:.2f}" if len(rs) == 1 and rs[0] is not None else ""
-        title += f", net {_money(net)}{r}"
-    return title

@@ -19,20 +19,29 @@ query("journal", "SELECT symbol, sum(net_pnl) FROM trades GROUP BY ALL")
 
 from __future__ import annotations
 
-from .api import (
-    MT5_SUMMARY_COLUMNS,
-    STAT_DIMENSIONS,
-    mt5_summary,
-    query,
-    stats,
-    trade_story,
-    trades,
-)
-from .docs import TableDoc, describe_tables, table_docs
-from .engine import CatchUpResult, catch_up, connect_readonly, rebuild
-from .errors import ProjectionError
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .api import mt5_summary, query, stats, trade_legs, trade_story, trades
+    from .docs import TableDoc, describe_tables, table_docs
+    from .engine import CatchUpResult, catch_up, connect_readonly, rebuild
+    from .errors import ProjectionError
+    from .present import MT5_EQUITY_COLUMNS, MT5_SUMMARY_COLUMNS, STAT_DIMENSIONS
+
+# Loaded on first use, so that ``present`` and ``formats`` import without DuckDB.
+_LAZY = {
+    "mt5_summary": "api", "query": "api", "stats": "api", "trade_legs": "api",
+    "trade_story": "api", "trades": "api",
+    "TableDoc": "docs", "describe_tables": "docs", "table_docs": "docs",
+    "CatchUpResult": "engine", "catch_up": "engine", "connect_readonly": "engine",
+    "rebuild": "engine", "ProjectionError": "errors",
+    "MT5_EQUITY_COLUMNS": "present", "MT5_SUMMARY_COLUMNS": "present",
+    "STAT_DIMENSIONS": "present",
+}  # fmt: skip
 
 __all__ = [
+    "MT5_EQUITY_COLUMNS",
     "MT5_SUMMARY_COLUMNS",
     "STAT_DIMENSIONS",
     "CatchUpResult",
@@ -46,6 +55,16 @@ __all__ = [
     "rebuild",
     "stats",
     "table_docs",
+    "trade_legs",
     "trade_story",
     "trades",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -18,43 +18,30 @@ import duckdb
 from ._fetch import fetch, fetch_dicts
 from .engine import connect_readonly
 from .errors import ProjectionError
+from .formats import plain_decimal
+from .present import MT5_EQUITY_COLUMNS, MT5_SUMMARY_COLUMNS, STAT_DIMENSIONS
 
 __all__ = [
+    "MT5_EQUITY_COLUMNS",
     "MT5_SUMMARY_COLUMNS",
     "STAT_DIMENSIONS",
     "mt5_summary",
     "query",
     "run_readonly",
     "stats",
+    "trade_legs",
     "trade_story",
     "trades",
 ]
 
 PathLike = str | os.PathLike[str]
-STAT_DIMENSIONS = (
-    "symbol", "side", "strategy", "regime", "weekday", "hour", "session", "month",
-    "model", "prompt_variant", "close_reason", "account",
-)  # fmt: skip
-MT5_SUMMARY_COLUMNS = (
-    "total_net_profit", "gross_profit", "gross_loss", "profit_factor", "expected_payoff",
-    "total_trades", "profit_trades", "profit_trades_pct", "loss_trades", "loss_trades_pct",
-    "short_trades", "short_won_pct", "long_trades", "long_won_pct", "largest_profit_trade",
-    "largest_loss_trade", "average_profit_trade", "average_loss_trade", "max_consecutive_wins",
-    "max_consecutive_wins_money", "max_consecutive_losses", "max_consecutive_losses_money",
-    "maximal_consecutive_profit", "maximal_consecutive_profit_count", "maximal_consecutive_loss",
-    "maximal_consecutive_loss_count", "balance_drawdown_absolute", "balance_drawdown_maximal",
-    "balance_drawdown_maximal_pct", "balance_drawdown_relative_pct", "balance_drawdown_relative",
-)  # fmt: skip
 _ALLOWED = {"SELECT", "EXPLAIN"}
 _EXPLAIN = re.compile(r"^\s*EXPLAIN(\s+ANALY[SZ]E\b|\s*\([^)]*\))*\s*", re.IGNORECASE)
 
 
 def _tidy(value: Any) -> Any:
     """Drop the DECIMAL(38,10) padding: Decimal('3.6000000000') -> Decimal('3.6')."""
-    if isinstance(value, Decimal):
-        n = value.normalize()
-        return n.quantize(Decimal(1)) if n.as_tuple().exponent > 0 else n  # type: ignore[operator]
-    return value
+    return plain_decimal(value) if isinstance(value, Decimal) else value
 
 
 def _tidy_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -146,13 +133,15 @@ def stats(
     tol: Decimal | int | float = 0,
     tz: str = "UTC",
 ) -> dict[str, Any]:
-    """Return the journal statistics of closed trades (journal-stats.md section 2).
+    """Return the journal statistics of closed trades (docs/statistics.md section 2).
 
     ``by=None``: one dict of figures (``trades``, ``wins``, ``win_rate``, ``profit_factor``,
-    ``expectancy_r``, ``sqn``, ``max_drawdown``, ...). The drawdown is taken from the equity
-    curve (account.snapshot) when the selection is one account with snapshots
-    (``drawdown_source`` 'equity', plus ``sharpe``/``sortino``), else from realised P&L
-    ('realised', from ``start_balance``: the balance before the selection's first trade).
+    ``expectancy_r``, ``sqn``, ``max_drawdown``, ...). The drawdown comes from the sum of each
+    selected account's own curve, cash flows excluded (docs/statistics.md): its
+    account.snapshot equity where it has 2 snapshots or more, else its realised balance from
+    ``start_balance``; ``curve_by_account`` says which ({account: 'equity' | 'realised'}) and
+    ``drawdown_source`` is 'equity', 'realised' or 'mixed'. With every account on equity,
+    ``sharpe`` and ``sortino`` follow (cash-flow-adjusted daily returns, days in ``tz``).
     ``by`` in ``STAT_DIMENSIONS``: {group value: figures}, each group's drawdown on realised P&L
     (``drawdown_source`` 'realised' in every group). ``since``/``until``
     filter on close time (until exclusive); ``tol`` is the breakeven tolerance in money;
@@ -178,8 +167,7 @@ def stats(
             return {r.pop("group"): {**r, "drawdown_source": "realised"} for r in rows}
         figures = rows[0] if rows else _empty_stats(con)
         figures.pop("group", None)
-        figures["drawdown_source"] = "realised"
-        _equity_figures(con, figures, params[3:])
+        _curve_figures(con, figures, params[3:], tz)
         return figures
     finally:
         con.close()
@@ -191,39 +179,37 @@ def _empty_stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {c: (0 if c in counts else None) for c in cols}
 
 
-def _equity_figures(
-    con: duckdb.DuckDBPyConnection, figures: dict[str, Any], sel: list[Any]
+def _curve_figures(
+    con: duckdb.DuckDBPyConnection, figures: dict[str, Any], sel: list[Any], tz: str
 ) -> None:
+    """Replace the drawdown with the combined per-account curve's (docs/statistics.md)."""
     since, until, account = sel
-    dd = _run(
-        con,
-        "SELECT * FROM equity_drawdown(acct := ?, since := ?, until := ?)",
-        [account, since, until],
-    )
-    if len(dd) != 1 or dd[0]["snapshots"] < 2:
-        return
-    row = dd[0]
-    if account is None:
-        accounts = _run(con, "SELECT DISTINCT account FROM trades WHERE status = 'closed'")
-        if [a["account"] for a in accounts] not in ([], [row["account"]]):
-            return  # several accounts traded: the realised curve covers them all
-    figures["drawdown_source"] = "equity"
-    for key in (
-        "max_drawdown",
-        "max_drawdown_pct",
-        "drawdown_peak_ts",
-        "drawdown_trough_ts",
-        "current_drawdown",
-    ):
-        figures[key] = row[key]
-    ratios = _run(
-        con,
-        "SELECT * FROM equity_ratios(acct := ?, since := ?, until := ?)",
-        [row["account"], since, until],
-    )
-    if ratios:
-        figures["sharpe"] = ratios[0]["sharpe"]
-        figures["sortino"] = ratios[0]["sortino"]
+    params = [since, until, account]
+    kinds = _run(con, "SELECT * FROM perf_accounts(since := ?, until := ?, acct := ?)", params)
+    figures["curve_by_account"] = {k["account"]: k["curve"] for k in kinds}
+    used = {k["curve"] for k in kinds}
+    figures["drawdown_source"] = used.pop() if len(used) == 1 else ("mixed" if used else "realised")
+    dd = _run(con, "SELECT * FROM perf_drawdown(since := ?, until := ?, acct := ?)", params)
+    if dd:
+        for key in _DRAWDOWN_KEYS:
+            figures[key] = dd[0][key]
+    if figures["drawdown_source"] == "equity":
+        ratios = _run(
+            con,
+            "SELECT * FROM perf_ratios(since := ?, until := ?, acct := ?, tz := ?)",
+            [*params, tz],
+        )
+        figures["sharpe"] = ratios[0]["sharpe"] if ratios else None
+        figures["sortino"] = ratios[0]["sortino"] if ratios else None
+
+
+_DRAWDOWN_KEYS = (
+    "max_drawdown",
+    "max_drawdown_pct",
+    "drawdown_peak_ts",
+    "drawdown_trough_ts",
+    "current_drawdown",
+)
 
 
 def mt5_summary(
@@ -234,6 +220,9 @@ def mt5_summary(
     ``account=None`` pools every account (right for a one-account journal). Money is exact;
     percentages and ratios are unrounded; ``profit_factor`` is None without a loss and the
     balance drawdowns are None without a balance operation. No deal: every count/money is 0.
+    The equity drawdown (``MT5_EQUITY_COLUMNS``) follows only when the account has
+    ``account.snapshot`` events (pooled: when one account holds every deal and snapshot); it is
+    never estimated from the deals.
     """
     con = connect_readonly(journal_dir)
     try:
@@ -249,7 +238,11 @@ def mt5_summary(
             if c == "profit_factor" or c.startswith("balance_drawdown"):
                 empty[c] = None
         return empty
-    return {c: rows[0][c] for c in MT5_SUMMARY_COLUMNS}
+    row = rows[0]
+    keys: tuple[str, ...] = MT5_SUMMARY_COLUMNS
+    if row["equity_drawdown_maximal"] is not None:
+        keys += MT5_EQUITY_COLUMNS
+    return {c: row[c] for c in keys}
 
 
 def trades(
@@ -273,6 +266,23 @@ def trades(
             " AND ($3 IS NULL OR greatest(open_ts, coalesce(close_ts, open_ts)) >= CAST($3 AS TIMESTAMPTZ))"
             " AND ($4 IS NULL OR account = $4) ORDER BY open_ts NULLS FIRST, trade_id",
             [status, symbol, _ts(since), account],
+        )
+    finally:
+        con.close()
+
+
+def trade_legs(
+    journal_dir: PathLike, position_id: int, account: str | None = None
+) -> list[dict[str, Any]]:
+    """Return the rows of ``trades`` of one position (one per leg; several accounts may hold
+    the same position id when ``account`` is None), ordered by account and leg."""
+    con = connect_readonly(journal_dir)
+    try:
+        return _run(
+            con,
+            "SELECT * FROM trades WHERE position_id = $1 AND ($2 IS NULL OR account = $2) "
+            "ORDER BY account, leg",
+            [int(position_id), account],
         )
     finally:
         con.close()

@@ -1,7 +1,7 @@
 """Reference computation of MetaTrader 5's report summary from a report's deals, in pure Python.
 
-Test-only: the executable statement of the MT5-compatible summary (docs/statistics.md), used to
-cross-check the DuckDB SQL. Invariant: each figure uses MT5's own definition, so rounding a result
+Test-only: the executable statement of the MT5-compatible summary (docs/statistics.md, section 3),
+used to cross-check the DuckDB SQL. Invariant: each figure uses MT5's own definition, so rounding a result
 to the printed precision gives exactly the figure MT5 prints for the same deals.
 """
 
@@ -132,7 +132,15 @@ def _runs(trades: list[ReportDeal]) -> dict[str, Decimal | int]:
         "maximal_consecutive_profit_count": richest.count,
         "maximal_consecutive_loss": poorest.total,
         "maximal_consecutive_loss_count": poorest.count,
+        "average_consecutive_wins": _mean_run(wins),
+        "average_consecutive_losses": _mean_run(losses),
     }
+
+
+def _mean_run(runs: list[_Run]) -> int:
+    # the mean run length rounded half up, in integers (0 without a run)
+    counted = [r.count for r in runs if r.count]
+    return (2 * sum(counted) + len(counted)) // (2 * len(counted)) if counted else 0
 
 
 def _balance_drawdown(deals: Sequence[ReportDeal]) -> dict[str, Decimal | int]:

@@ -65,6 +65,10 @@ SUMMARY_LABELS: dict[str, tuple[str, ...]] = {
         "maximal_consecutive_loss",
         "maximal_consecutive_loss_count",
     ),
+    "average consecutive wins": ("average_consecutive_wins",),
+    "moyenne gains consecutifs": ("average_consecutive_wins",),
+    "average consecutive losses": ("average_consecutive_losses",),
+    "moyenne pertes consecutives": ("average_consecutive_losses",),
     "balance drawdown absolute": ("balance_drawdown_absolute",),
     "solde drawdown absolu": ("balance_drawdown_absolute",),
     "balance drawdown maximal": ("balance_drawdown_maximal", "balance_drawdown_maximal_pct"),
@@ -81,7 +85,7 @@ GARBLED_LABELS = {
 INT_KEYS = frozenset({
     "total_trades", "profit_trades", "loss_trades", "short_trades", "long_trades",
     "max_consecutive_wins", "max_consecutive_losses", "maximal_consecutive_profit_count",
-    "maximal_consecutive_loss_count",
+    "maximal_consecutive_loss_count", "average_consecutive_wins", "average_consecutive_losses",
 })  # fmt: skip
 MONEY_KEYS = frozenset({
     "total_net_profit", "gross_profit", "gross_loss", "largest_profit_trade",

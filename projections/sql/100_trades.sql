@@ -9,8 +9,10 @@
 -- mode:    incremental
 --
 -- Deals of a position in (ts, deal_ticket, seq) order. 'in' opens volume, 'out'/'out_by' closes,
--- 'inout' closes what was open (its whole money stays with that leg, as MT5 counts it) and opens
--- the rest the other way as the next leg. side = direction of the leg's first opening deal.
+-- 'inout' closes what was open and opens the rest the other way as the next leg: its profit stays
+-- with the closing leg, its commission, swap and fee are split pro rata by volume (the new leg's
+-- share rounded to 10 decimals, the closing leg keeps the rest). side = direction of the leg's
+-- first opening deal. Definitions: docs/statistics.md section 1.
 -- entry_vwap / exit_vwap: volume-weighted over opened / closed volume. net_pnl = sum of
 -- profit + commission + swap + fee of the leg's deals. status closed when volume_out >= volume_in.
 -- initial_sl: the opening order's stop (as placed, or as modified before it filled), else the
@@ -26,7 +28,14 @@
 -- r_multiple = net_pnl / initial_risk_money (Van Tharp, costs included). Where no value can be
 -- estimated, r_multiple = (exit_vwap - entry_vwap) * sign / |entry_vwap - initial_sl| (price
 -- units, costs ignored; r_basis = 'price'). No initial SL (or SL at entry) -> r_multiple NULL.
--- r_price is always the price-unit R. MAE/MFE from position.excursion (worst/best price).
+-- r_price is always the price-unit R.
+--
+-- While open = from the leg's first opening fill to its last closing fill, inclusive (a reversed
+-- leg ends where the next one starts; an open leg has no end): only position.excursion and
+-- position.stop_moved events in that window count. MAE/MFE = worst/best of those excursions and
+-- the leg's own fill prices (NULL when no excursion was recorded while open). planned_r uses
+-- only the TP and SL known at entry: the opening order's, else a stop move of method 'initial'
+-- or at the entry fill's time, else the recommendation's.
 --
 -- One definition serves both builds: _trades_rows(after) gives the rows of every position when
 -- after = 0, else of the positions listed in the temp table _trade_todo, which a catch-up fills
@@ -51,6 +60,14 @@ CREATE OR REPLACE MACRO _trade_move_lots(side, entry_vwap, exit_vwap, volume_out
 CREATE OR REPLACE MACRO _trade_own_vpp(status, profit, move_lots) AS
     CASE WHEN status = 'closed' AND move_lots <> 0 AND profit / move_lots > 0
          THEN profit / move_lots END;
+
+-- an event of the position belongs to the leg while it is open: from its first opening fill to
+-- its last closing fill inclusive (an open leg: from its first fill on); a reversed leg ends
+-- where the next leg starts (an event at the reversal itself belongs to the new leg)
+CREATE OR REPLACE MACRO _trade_while_open(ts, open_ts, next_leg_ts, status, last_close_ts) AS
+    (open_ts IS NULL OR ts >= open_ts)
+    AND CASE WHEN next_leg_ts IS NOT NULL THEN ts < next_leg_ts
+             WHEN status = 'closed' THEN ts <= last_close_ts ELSE true END;
 
 CREATE OR REPLACE MACRO _trade_keys(after) AS TABLE
 WITH new AS (
@@ -114,19 +131,35 @@ WITH d AS (
     WINDOW w_before AS (PARTITION BY account, position_id ORDER BY ts, deal_ticket, seq
                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ),
+-- an inout deal's costs: the new leg's share, pro rata by the volume it opens (rounded to 10
+-- decimals); the closing leg keeps the rest, so the two shares add up to the deal exactly
+d2 AS (
+    SELECT *,
+        CASE WHEN entry = 'inout' AND volume > abs(pos_before) THEN volume - abs(pos_before) ELSE 0 END
+            AS new_qty
+    FROM d
+),
+d3 AS (
+    SELECT *,
+        CAST(CASE WHEN new_qty > 0 THEN round(commission * new_qty / volume, 10) ELSE 0 END AS DECIMAL(38, 10)) AS new_commission,
+        CAST(CASE WHEN new_qty > 0 THEN round(swap * new_qty / volume, 10) ELSE 0 END AS DECIMAL(38, 10)) AS new_swap,
+        CAST(CASE WHEN new_qty > 0 THEN round(fee * new_qty / volume, 10) ELSE 0 END AS DECIMAL(38, 10)) AS new_fee
+    FROM d2
+),
 portions AS (
     SELECT account, position_id, leg, seq, ts, deal_ticket, order_ticket, symbol, side, price,
-           reason, profit, commission, swap, fee, net,
+           reason, profit, commission - new_commission AS commission, swap - new_swap AS swap,
+           fee - new_fee AS fee, net - new_commission - new_swap - new_fee AS net,
            CASE WHEN entry = 'in' THEN volume ELSE 0 END AS open_qty,
            CASE WHEN entry IN ('out', 'out_by') THEN volume
                 WHEN entry = 'inout' THEN least(abs(pos_before), volume) ELSE 0 END AS close_qty
-    FROM d
+    FROM d3
     UNION ALL
     SELECT account, position_id, leg + 1, seq, ts, deal_ticket, order_ticket, symbol, side, price,
-           NULL, 0, 0, 0, 0, 0,
-           volume - abs(pos_before), 0
-    FROM d
-    WHERE entry = 'inout' AND volume > abs(pos_before)
+           NULL, 0, new_commission, new_swap, new_fee, new_commission + new_swap + new_fee,
+           new_qty, 0
+    FROM d3
+    WHERE new_qty > 0
 ),
 legs AS (
     SELECT account, position_id, leg,
@@ -145,6 +178,8 @@ legs AS (
         CAST(sum(commission) AS DECIMAL(38, 10)) AS commission,
         CAST(sum(swap) AS DECIMAL(38, 10)) AS swap,
         CAST(sum(fee) AS DECIMAL(38, 10)) AS fee,
+        min(price) FILTER (WHERE open_qty > 0 OR close_qty > 0) AS min_fill,
+        max(price) FILTER (WHERE open_qty > 0 OR close_qty > 0) AS max_fill,
         count(DISTINCT deal_ticket) AS deals,
         count(*) FILTER (WHERE close_qty > 0) AS closing_deals,
         arg_max(reason, (ts, deal_ticket, seq)) FILTER (WHERE close_qty > 0) AS close_reason,
@@ -168,25 +203,32 @@ moves AS (
         arg_min(coalesce(m.old_sl, m.new_sl), (m.ts, m.seq)) FILTER (WHERE coalesce(m.old_sl, m.new_sl) IS NOT NULL) AS first_known_sl,
         arg_min(coalesce(m.old_tp, m.new_tp), (m.ts, m.seq)) FILTER (WHERE coalesce(m.old_tp, m.new_tp) IS NOT NULL) AS first_known_tp,
         arg_max(m.new_sl, (m.ts, m.seq)) FILTER (WHERE m.new_sl IS NOT NULL) AS last_sl,
+        -- the stops set at entry: the initial stop, or a move at the entry fill's time
+        arg_min(coalesce(m.new_sl, m.old_sl), (m.ts, m.seq))
+            FILTER (WHERE (m.method = 'initial' OR m.ts = l.open_ts) AND coalesce(m.new_sl, m.old_sl) IS NOT NULL) AS entry_sl,
+        arg_min(coalesce(m.new_tp, m.old_tp), (m.ts, m.seq))
+            FILTER (WHERE (m.method = 'initial' OR m.ts = l.open_ts) AND coalesce(m.new_tp, m.old_tp) IS NOT NULL) AS entry_tp,
         count(*) FILTER (WHERE m.sl_changed AND m.method <> 'initial') AS trail_count,
         count(*) AS stop_moves,
         min(m.ts) FILTER (WHERE m.new_sl IS NOT NULL AND (m.new_sl - l.entry_vwap) * l.sign >= 0) AS breakeven_ts
     FROM legs2 l
     JOIN stop_moves m ON (m.account IS NOT DISTINCT FROM l.account OR m.account IS NULL) AND m.position_id = l.position_id
-        AND (l.leg = 1 OR m.ts >= l.first_ts) AND (l.next_leg_ts IS NULL OR m.ts < l.next_leg_ts)
+        AND _trade_while_open(m.ts, l.open_ts, l.next_leg_ts, l.status, l.last_close_ts)
     GROUP BY ALL
 ),
+-- excursions while the leg was open; the leg's own fills bound the extremes (least / greatest
+-- skip NULL: a kind never recorded takes the worst / best fill)
 exc AS (
     SELECT l.account, l.position_id, l.leg,
-        CASE WHEN l.sign = 1 THEN min(x.price) FILTER (WHERE x.excursion = 'mae')
-             ELSE max(x.price) FILTER (WHERE x.excursion = 'mae') END AS mae_price,
-        CASE WHEN l.sign = 1 THEN max(x.price) FILTER (WHERE x.excursion = 'mfe')
-             ELSE min(x.price) FILTER (WHERE x.excursion = 'mfe') END AS mfe_price
+        CASE WHEN l.sign = 1 THEN least(min(x.price) FILTER (WHERE x.excursion = 'mae'), any_value(l.min_fill))
+             ELSE greatest(max(x.price) FILTER (WHERE x.excursion = 'mae'), any_value(l.max_fill)) END AS mae_price,
+        CASE WHEN l.sign = 1 THEN greatest(max(x.price) FILTER (WHERE x.excursion = 'mfe'), any_value(l.max_fill))
+             ELSE least(min(x.price) FILTER (WHERE x.excursion = 'mfe'), any_value(l.min_fill)) END AS mfe_price
     FROM legs2 l
     JOIN events x ON x.type = 'position.excursion'
         AND (x.account IS NOT DISTINCT FROM l.account OR x.account IS NULL)
         AND x.position_id = l.position_id
-        AND (l.leg = 1 OR x.ts >= l.first_ts) AND (l.next_leg_ts IS NULL OR x.ts < l.next_leg_ts)
+        AND _trade_while_open(x.ts, l.open_ts, l.next_leg_ts, l.status, l.last_close_ts)
     GROUP BY l.account, l.position_id, l.leg, l.sign
 ),
 notes AS (
@@ -233,7 +275,7 @@ t AS (
         coalesce(l.order_tp, mv.first_known_tp) AS initial_tp,
         coalesce(mv.trail_count, 0) AS trail_count,
         coalesce(mv.stop_moves, 0) AS stop_moves,
-        mv.breakeven_ts,
+        mv.breakeven_ts, mv.entry_sl, mv.entry_tp,
         x.mae_price, x.mfe_price,
         coalesce(l.order_recommendation_id, least(ep.recommendation_id, eo.recommendation_id))
             AS recommendation_id,
@@ -254,7 +296,9 @@ t2 AS (
         coalesce(t.annotated_regime, r.regime, s.regime) AS regime,
         nullif(abs(t.entry_vwap - t.initial_sl), 0) AS risk_price,
         _trade_move_lots(t.side, t.entry_vwap, t.exit_vwap, t.volume_out) AS move_lots,
-        coalesce(t.initial_tp, r.tp) AS planned_tp
+        -- planned: only what was known at entry (opening order, stop set at entry, recommendation)
+        coalesce(t.order_sl, t.entry_sl, r.sl) AS planned_sl,
+        coalesce(t.order_tp, t.entry_tp, r.tp) AS planned_tp
     FROM t
     LEFT JOIN recs r USING (recommendation_id)
     LEFT JOIN signal_regime s ON s.signal_id = coalesce(t.order_signal_id, r.signal_id)
@@ -333,7 +377,7 @@ SELECT
     CASE WHEN value_per_point > 0 THEN CAST(risk_price * volume_in * value_per_point AS DECIMAL(38, 10)) END
         AS initial_risk_money,
     round(value_per_point, 10)::DOUBLE AS value_per_point,
-    round(abs(planned_tp - entry_vwap) / risk_price, 10)::DOUBLE AS planned_r,
+    round(abs(planned_tp - entry_vwap) / nullif(abs(entry_vwap - planned_sl), 0), 10)::DOUBLE AS planned_r,
     close_reason, deals, closing_deals, trail_count, stop_moves,
     CASE WHEN breakeven_ts IS NOT NULL THEN (epoch_us(breakeven_ts) - epoch_us(open_ts)) / 1e6 END
         AS time_to_breakeven_s,
@@ -369,7 +413,7 @@ COMMENT ON COLUMN trades.r_multiple IS 'net_pnl / initial_risk_money (see r_basi
 COMMENT ON COLUMN trades.r_basis IS 'contract: tick value / tick size from symbol.spec_changed; money: own profit per price unit; money_symbol_estimate: pooled over the symbol; price: price-unit R, costs ignored';
 COMMENT ON COLUMN trades.r_price IS '(exit_vwap - entry_vwap) * sign / |entry_vwap - initial_sl| (price units, before costs)';
 COMMENT ON COLUMN trades.value_per_point IS 'money per 1.0 price unit per lot: from the contract spec, else estimated (see r_basis)';
-COMMENT ON COLUMN trades.planned_r IS '|TP - entry| / |entry - initial SL| with TP from the order, first stop move, or recommendation';
+COMMENT ON COLUMN trades.planned_r IS '|TP - entry| / |entry - SL| with the TP and SL known at entry (opening order, stop set at entry, recommendation); NULL when either came later';
 COMMENT ON COLUMN trades.close_reason IS 'reason of the last closing deal: sl, tp, client, expert, so, ...';
 COMMENT ON COLUMN trades.trail_count IS 'stop moves that changed the SL (method other than initial)';
 COMMENT ON COLUMN trades.final_stop_r IS 'R locked by the final stop: (final_sl - entry) * sign / initial risk';

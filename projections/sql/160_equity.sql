@@ -69,7 +69,7 @@ CREATE OR REPLACE TABLE daily_equity AS SELECT * FROM _daily_equity_rows(0);
 
 COMMENT ON TABLE equity IS 'The equity curve: one row per account.snapshot, with running peak and drawdown.';
 COMMENT ON TABLE daily_equity IS 'End-of-day equity per account and UTC day, and the daily return vs the previous day.';
-COMMENT ON COLUMN daily_equity.daily_return IS 'close_equity / previous close_equity - 1 (NULL on the first day)';
+COMMENT ON COLUMN daily_equity.daily_return IS 'close_equity / previous close_equity - 1 (NULL on the first day); raw, deposits included: the statistics use perf_ratios (cash-flow adjusted)';
 
 -- incremental:
 DELETE FROM equity WHERE EXISTS (

@@ -1,11 +1,9 @@
--- Journal statistics per closed position (journal-stats.md section 2), overall and by dimension.
--- inputs:  trades, deals, equity, daily_equity, events[account.balance_changed]
+-- Journal statistics per closed position (docs/statistics.md), overall and by dimension.
+-- inputs:  trades, deals, events[account.balance_changed]
 -- mode:    views
--- outputs: trade_facts (macro), trade_stats (macro), equity_drawdown (macro),
---          equity_ratios (macro), stats_overall, stats_by_symbol, stats_by_side,
---          stats_by_strategy, stats_by_regime, stats_by_weekday, stats_by_hour, stats_by_session,
---          stats_by_month, stats_by_model, stats_by_prompt_variant, stats_by_close_reason,
---          stats_by_account
+-- outputs: trade_facts (macro), trade_stats (macro), stats_overall, stats_by_symbol,
+--          stats_by_side, stats_by_strategy, stats_by_regime, stats_by_weekday, stats_by_hour, stats_by_session, stats_by_month, stats_by_model,
+--          stats_by_prompt_variant, stats_by_close_reason, stats_by_account
 --
 -- Unit = one closed trade (partial closes folded in); net = trades.net_pnl.
 -- outcome: W net > tol, L net < -tol, else B (tol in money, default 0).
@@ -15,16 +13,15 @@
 -- (trades_without_r counts the others). SQN = sqrt(N) * mean(R) / stdev(R) (ddof 1) over trades
 -- with R, sqn_warning when N < 30, sqn100 uses sqrt(min(N, 100)); with fewer than 2 R values the
 -- money-based fallback is used and sqn_basis = 'money'.
--- Drawdown: on cumulative realised net P&L by close time, starting from start_balance = the
--- balance of the selected accounts before the first trade of the selection (or `since`): per
--- account, the `balance` reported by the last balance operation before it (the balance after
--- that operation), plus the amounts of later balance operations without one and the results of
--- the deals after it, in (ts, deal_ticket, seq) order; with no reported balance, the running sum
--- of every balance operation's amount and deal result. Each group of a breakdown starts from
--- the selection's start_balance. Max money drop from a running peak and its % of that peak
--- (NULL % when the start balance or peak <= 0); peak/trough times (NULL without a drawdown);
--- current drawdown. The equity-curve drawdown from account.snapshot is equity_drawdown(); the
--- Python stats() prefers it when present.
+-- Drawdown in trade_stats (every group of a breakdown): on the group's realised curve by close
+-- time, from start_balance = the selected accounts' balance before the selection's first trade
+-- (or `since`; _balance_before in 190_performance.sql). Cash flows are not performance: money
+-- drawdown = max drop of the cumulative P&L from its running peak (the start counts as a peak of
+-- 0); % = max drop of the time-weighted index, the product of (base + pnl) / base over the
+-- trades, base = the balance before the trade (start balance, earlier results and every cash
+-- flow since the cutoff); NULL once a base is <= 0. Peak time: when the P&L first reached the
+-- level of the largest drop (NULL when that is the start); trough: its earliest point; current
+-- drawdown. The overall statistics take their drawdown from perf_drawdown (190_performance.sql).
 -- Streaks by close time: a breakeven breaks a run; current_streak > 0 wins, < 0 losses, 0 BE.
 -- weekday/hour: of the open time in the display zone `tz`; month: of the close time in `tz`;
 -- session by UTC open hour: asia [0,7), london [7,13), new_york [13,21), late [21,24).
@@ -61,60 +58,78 @@ WITH f AS (
 cut AS (
     SELECT coalesce(CAST(since AS TIMESTAMPTZ), min(open_ts)) AS cutoff FROM f
 ),
-flow AS (
-    -- what moved the selected accounts' balances before the cutoff, in MT5's deal order
-    SELECT e.account, e.ts, e.deal_ticket, e.seq, e.amount AS delta, e.balance AS anchor
-    FROM events e, cut
-    WHERE e.type = 'account.balance_changed' AND e.ts < cut.cutoff
-      AND EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM e.account)
-    UNION ALL
-    SELECT d.account, d.ts, d.deal_ticket, d.seq, d.net, NULL
-    FROM deals d, cut
-    WHERE d.ts < cut.cutoff
-      AND EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM d.account)
-),
-flow_seg AS (
-    -- segment k starts at the k-th balance operation that reports the balance after it
-    SELECT *, count(anchor) OVER (PARTITION BY account ORDER BY ts, deal_ticket NULLS FIRST, seq
-                                  ROWS UNBOUNDED PRECEDING) AS segment
-    FROM flow
-),
-acct_balance AS (
-    SELECT account,
-        arg_max(seg_balance, segment) AS balance
-    FROM (SELECT account, segment,
-                 coalesce(max(anchor), 0) + coalesce(sum(delta) FILTER (WHERE anchor IS NULL), 0)
-                     AS seg_balance
-          FROM flow_seg GROUP BY account, segment)
-    GROUP BY account
-),
 sb AS (
-    SELECT coalesce((SELECT sum(balance) FROM acct_balance), 0) AS start_balance
+    SELECT coalesce((SELECT sum(b.balance) FROM _balance_before((SELECT cutoff FROM cut)) b
+                     WHERE EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM b.account)), 0)
+        AS start_balance
 ),
 o AS (
-    SELECT f.*, sb.start_balance,
-        row_number() OVER w AS k,
-        sb.start_balance + sum(f.net_pnl) OVER w AS curve
-    FROM f, sb
-    WINDOW w AS (PARTITION BY grp ORDER BY close_ts, trade_id ROWS UNBOUNDED PRECEDING)
+    SELECT f.*, row_number() OVER (PARTITION BY grp ORDER BY close_ts, trade_id) AS k FROM f
 ),
-o2 AS (
-    SELECT *,
-        greatest(start_balance, max(curve) OVER w) AS peak,
-        CASE WHEN max(curve) OVER w > start_balance THEN arg_max(close_ts, curve) OVER w END AS peak_ts
-    FROM o
-    WINDOW w AS (PARTITION BY grp ORDER BY k ROWS UNBOUNDED PRECEDING)
+-- the group's realised curve: its trades' results, and the selected accounts' cash flows from
+-- the cutoff on (they move the base of the returns, never the P&L); flows first on a tie
+flows AS (
+    SELECT e.account, e.ts, e.seq, e.amount
+    FROM events e, cut
+    WHERE e.type = 'account.balance_changed' AND e.ts >= cut.cutoff
+      AND (until IS NULL OR e.ts < CAST(until AS TIMESTAMPTZ))
+      AND EXISTS (SELECT 1 FROM f WHERE f.account IS NOT DISTINCT FROM e.account)
+),
+pts AS (
+    SELECT grp, close_ts AS ts, 1 AS cls, 0 AS seq, trade_id, net_pnl AS pnl, 0 AS cf FROM f
+    UNION ALL
+    SELECT g.grp, fl.ts, 0, fl.seq, NULL, 0, fl.amount
+    FROM (SELECT DISTINCT grp FROM f) g, flows fl
+),
+curve AS (
+    SELECT p.*, sb.start_balance,
+        sum(p.pnl) OVER w AS cum_pnl,
+        sb.start_balance + sum(p.pnl + p.cf) OVER w - p.pnl AS base
+    FROM pts p, sb
+    WINDOW w AS (PARTITION BY p.grp ORDER BY p.ts, p.cls, p.seq, p.trade_id ROWS UNBOUNDED PRECEDING)
+),
+curve1 AS (
+    SELECT *, pnl = 0 OR (base > 0 AND base + pnl > 0) AS valid FROM curve
+),
+curve2 AS (
+    SELECT *, row_number() OVER w AS n,
+        -- the time-weighted index: the product of (base + pnl) / base; NULL from a return the
+        -- curve cannot express (a base <= 0, a loss of everything) on
+        CASE WHEN bool_and(valid) OVER w
+             THEN exp(sum(CASE WHEN valid AND pnl <> 0
+                               THEN ln(CAST(base + pnl AS DOUBLE) / CAST(base AS DOUBLE)) ELSE 0 END) OVER w)
+        END AS idx,
+        greatest(0, max(cum_pnl) OVER w) AS peak
+    FROM curve1
+    WINDOW w AS (PARTITION BY grp ORDER BY ts, cls, seq, trade_id ROWS UNBOUNDED PRECEDING)
+),
+curve3 AS (
+    SELECT *, 100 * (1 - idx / greatest(1, max(idx) OVER w)) AS dd_pct
+    FROM curve2
+    WINDOW w AS (PARTITION BY grp ORDER BY n ROWS UNBOUNDED PRECEDING)
+),
+dd0 AS (
+    SELECT grp, max(peak - cum_pnl) AS max_drawdown,
+        CASE WHEN bool_and(idx IS NOT NULL) THEN max(dd_pct) END AS max_drawdown_pct,
+        arg_max(peak - cum_pnl, n) AS current_drawdown,
+        any_value(start_balance) AS start_balance
+    FROM curve3 GROUP BY grp
 ),
 dd AS (
-    SELECT grp,
-        max(peak - curve) AS max_drawdown,
-        arg_max(CASE WHEN peak > 0 AND start_balance > 0 THEN 100 * (peak - curve) / peak END, (peak - curve, -k))
-            AS max_drawdown_pct,
-        arg_max(peak_ts, (peak - curve, -k)) AS drawdown_peak_ts,
-        arg_max(close_ts, (peak - curve, -k)) AS drawdown_trough_ts,
-        arg_max(peak - curve, k) AS current_drawdown,
-        any_value(start_balance) AS start_balance
-    FROM o2 GROUP BY grp
+    -- trough: the earliest point of the largest drop; peak: where the P&L first reached the level
+    -- it fell from (NULL when that is the start itself)
+    SELECT d.grp, d.max_drawdown, d.max_drawdown_pct, d.current_drawdown, d.start_balance,
+        min(c.ts) FILTER (WHERE c.peak - c.cum_pnl = d.max_drawdown) AS drawdown_trough_ts,
+        arg_min(c.peak, c.n) FILTER (WHERE c.peak - c.cum_pnl = d.max_drawdown) AS trough_peak
+    FROM dd0 d JOIN curve3 c ON c.grp IS NOT DISTINCT FROM d.grp
+    GROUP BY ALL
+),
+dd2 AS (
+    SELECT d.*,
+        (SELECT min(c.ts) FROM curve3 c
+         WHERE c.grp IS NOT DISTINCT FROM d.grp AND d.trough_peak > 0 AND c.cum_pnl = d.trough_peak)
+            AS drawdown_peak_ts
+    FROM dd d
 ),
 runs AS (
     SELECT grp, outcome, count(*) AS len, max(k) AS last_k
@@ -186,70 +201,9 @@ SELECT
     a.avg_trail_count, a.avg_r_given_back, a.avg_time_to_breakeven_s,
     a.first_open_ts, a.last_close_ts, a.sort_key
 FROM agg a
-JOIN dd d ON d.grp IS NOT DISTINCT FROM a.grp
+JOIN dd2 d ON d.grp IS NOT DISTINCT FROM a.grp
 JOIN streaks s ON s.grp IS NOT DISTINCT FROM a.grp
 ORDER BY a.sort_key NULLS LAST, a.grp NULLS LAST;
-
--- equity_drawdown: peak = running max of equity by (ts, seq); the trough is the row of the
--- largest drop (earliest on ties), its peak time the first time that peak level was reached
--- (what a running arg_max(ts, equity) returns: the earliest row at the maximum). Without
--- `since` the running peak is the equity table's own equity_peak (same window; acct and until
--- keep whole prefixes), so only plain aggregates run; with it, the peak restarts at `since`.
-CREATE OR REPLACE MACRO equity_drawdown(acct := NULL, since := NULL, until := NULL) AS TABLE
-WITH e AS (
-    SELECT * FROM equity
-    WHERE (acct IS NULL OR account = acct)
-      AND (since IS NULL OR ts >= CAST(since AS TIMESTAMPTZ))
-      AND (until IS NULL OR ts < CAST(until AS TIMESTAMPTZ))
-),
-c AS (
-    SELECT account, ts, seq, equity, equity_peak AS peak FROM e WHERE since IS NULL
-    UNION ALL
-    SELECT account, ts, seq, equity,
-        max(equity) OVER (PARTITION BY account ORDER BY ts, seq ROWS UNBOUNDED PRECEDING)
-    FROM e WHERE since IS NOT NULL
-),
-m AS (
-    SELECT account, count(*) AS snapshots, max(peak - equity) AS max_drawdown,
-        max(peak - equity) FILTER (WHERE peak > 0) AS max_positive, max(ts) AS last_ts
-    FROM c GROUP BY account
-),
-d AS (
-    -- from the few rows that matter: the earliest at the largest drop (the % only where
-    -- peak > 0, as arg_max skips its NULLs), the last one for the current drawdown
-    SELECT c.account, any_value(m.snapshots) AS snapshots, any_value(m.max_drawdown) AS max_drawdown,
-        arg_min(100 * (c.peak - c.equity) / c.peak, (c.ts, c.seq))
-            FILTER (WHERE c.peak > 0 AND c.peak - c.equity = m.max_positive) AS max_drawdown_pct,
-        arg_min(c.peak, (c.ts, c.seq)) FILTER (WHERE c.peak - c.equity = m.max_drawdown) AS trough_peak,
-        min(c.ts) FILTER (WHERE c.peak - c.equity = m.max_drawdown) AS drawdown_trough_ts,
-        arg_max(c.peak - c.equity, c.seq) FILTER (WHERE c.ts = m.last_ts) AS current_drawdown
-    FROM c JOIN m ON m.account IS NOT DISTINCT FROM c.account
-    WHERE c.peak - c.equity IN (m.max_drawdown, m.max_positive) OR c.ts = m.last_ts
-    GROUP BY c.account
-),
-p AS (
-    SELECT c.account, min(c.ts) AS drawdown_peak_ts
-    FROM c JOIN d ON d.account IS NOT DISTINCT FROM c.account AND c.peak = d.trough_peak
-    GROUP BY c.account
-)
-SELECT d.account, d.snapshots,
-    CAST(d.max_drawdown AS DECIMAL(38, 10)) AS max_drawdown,
-    d.max_drawdown_pct, p.drawdown_peak_ts, d.drawdown_trough_ts,
-    CAST(d.current_drawdown AS DECIMAL(38, 10)) AS current_drawdown
-FROM d LEFT JOIN p ON p.account IS NOT DISTINCT FROM d.account
-ORDER BY d.account;
-
-CREATE OR REPLACE MACRO equity_ratios(acct := NULL, periods := 365, since := NULL, until := NULL) AS TABLE
-SELECT account, count(daily_return) AS days,
-    avg(daily_return) AS mean_daily_return, stddev_samp(daily_return) AS stdev_daily_return,
-    avg(daily_return) / nullif(stddev_samp(daily_return), 0) * sqrt(periods) AS sharpe,
-    avg(daily_return) / nullif(sqrt(sum(least(daily_return, 0) ^ 2) / count(daily_return)), 0)
-        * sqrt(periods) AS sortino
-FROM daily_equity
-WHERE (acct IS NULL OR account = acct)
-  AND (since IS NULL OR day >= CAST(timezone('UTC', CAST(since AS TIMESTAMPTZ)) AS DATE))
-  AND (until IS NULL OR day < CAST(timezone('UTC', CAST(until AS TIMESTAMPTZ)) AS DATE))
-GROUP BY account ORDER BY account;
 
 CREATE OR REPLACE VIEW stats_overall AS SELECT * FROM trade_stats();
 CREATE OR REPLACE VIEW stats_by_symbol AS SELECT * FROM trade_stats(dim := 'symbol');
@@ -265,7 +219,7 @@ CREATE OR REPLACE VIEW stats_by_prompt_variant AS SELECT * FROM trade_stats(dim 
 CREATE OR REPLACE VIEW stats_by_close_reason AS SELECT * FROM trade_stats(dim := 'close_reason');
 CREATE OR REPLACE VIEW stats_by_account AS SELECT * FROM trade_stats(dim := 'account');
 
-COMMENT ON VIEW stats_overall IS 'Journal statistics over all closed trades (journal-stats.md section 2; tol 0, UTC).';
+COMMENT ON VIEW stats_overall IS 'Journal statistics over all closed trades (docs/statistics.md; tol 0, UTC).';
 COMMENT ON VIEW stats_by_symbol IS 'trade_stats by symbol';
 COMMENT ON VIEW stats_by_side IS 'trade_stats by side (buy = long, sell = short)';
 COMMENT ON VIEW stats_by_strategy IS 'trade_stats by strategy (trade.annotated)';
@@ -280,5 +234,3 @@ COMMENT ON VIEW stats_by_close_reason IS 'trade_stats by close reason (sl, tp, c
 COMMENT ON VIEW stats_by_account IS 'trade_stats by account';
 COMMENT ON MACRO TABLE trade_facts IS 'trade_facts(tol, tz, since, until, acct): closed trades with outcome W/L/B, weekday, hour, session, month.';
 COMMENT ON MACRO TABLE trade_stats IS 'trade_stats(dim, tol, tz, since, until, acct): journal statistics per group of dim (NULL: overall); see 200_stats.sql for definitions.';
-COMMENT ON MACRO TABLE equity_drawdown IS 'equity_drawdown(acct, since, until): max drawdown of the account.snapshot equity curve per account.';
-COMMENT ON MACRO TABLE equity_ratios IS 'equity_ratios(acct, periods := 365, since, until): Sharpe and Sortino of daily equity returns per account (UTC days from since''s to before until''s).';

@@ -1,4 +1,4 @@
--- AI, signal, engagement and latency figures (journal-stats.md section 3), as views.
+-- AI, signal, engagement and latency figures (docs/statistics.md section 4), as views.
 -- inputs:  recommendations, signals, user_actions, metrics, llm_calls, trades
 -- mode:    views
 -- outputs: recommendation_stats, recommendation_calibration, recommendation_slippage,

@@ -1,7 +1,7 @@
--- MetaTrader 5's report summary (journal-stats.md section 1), from deal.filled and
+-- MetaTrader 5's report summary (docs/statistics.md section 3), from deal.filled and
 -- account.balance_changed: mt5_summary (all accounts pooled, one row), mt5_summary_for(account)
 -- (one row, or none when the account has no deal), mt5_summary_by_account (one row per account).
--- inputs:  deals, events[account.balance_changed]
+-- inputs:  deals, equity, events[account.balance_changed]
 -- mode:    views
 -- outputs: mt5_summary_grouped (macro), mt5_summary_for (macro), mt5_summary,
 --          mt5_summary_by_account, mt5_balance_check
@@ -21,7 +21,11 @@
 -- operation. mt5_balance_check compares this running balance with the balance each deal
 -- reports (deal.filled balance, when present). Absolute = max(deposit - lowest balance, 0);
 -- maximal = largest drop from a running peak (+ its % of that peak); relative = largest % drop
--- (+ its money); ties -> earliest. NULL without a balance operation. No loss -> profit factor
+-- (+ its money); ties -> earliest. NULL without a balance operation. Average consecutive
+-- wins / losses: mean run length rounded half up (0 without a run). Equity drawdown: the same
+-- three figures over the equity of account.snapshot events from the first balance operation on
+-- (absolute from the deposit, else from the first snapshot); NULL without snapshots, and pooled unless one account holds every deal and
+-- every snapshot. No loss -> profit factor
 -- NULL (MT5 prints no finite value). Percentages and ratios are DECIMAL(38,10), unrounded.
 CREATE OR REPLACE MACRO mt5_summary_grouped(pooled := false) AS TABLE
 WITH td AS (
@@ -74,7 +78,12 @@ run_stats AS (
         arg_max(len, (len, -total, -first_n)) FILTER (WHERE NOT win) AS max_consecutive_losses,
         arg_max(total, (len, -total, -first_n)) FILTER (WHERE NOT win) AS max_consecutive_losses_money,
         arg_max(total, (-total, len, -first_n)) FILTER (WHERE NOT win) AS maximal_consecutive_loss,
-        arg_max(len, (-total, len, -first_n)) FILTER (WHERE NOT win) AS maximal_consecutive_loss_count
+        arg_max(len, (-total, len, -first_n)) FILTER (WHERE NOT win) AS maximal_consecutive_loss_count,
+        -- mean run length rounded half up, in integers: floor((2 sum + n) / 2n)
+        (2 * sum(len) FILTER (WHERE win) + count(*) FILTER (WHERE win))
+            // nullif(2 * count(*) FILTER (WHERE win), 0) AS average_consecutive_wins,
+        (2 * sum(len) FILTER (WHERE NOT win) + count(*) FILTER (WHERE NOT win))
+            // nullif(2 * count(*) FILTER (WHERE NOT win), 0) AS average_consecutive_losses
     FROM runs GROUP BY k
 ),
 flow AS (
@@ -90,11 +99,13 @@ flow_n AS (
 first_op AS (
     -- per account: its first balance operation starts its curve at the balance it reports
     -- (the balance after it: the account may have held money before), else at its amount
-    SELECT k, account, arg_min(n, n) AS n0, arg_min(coalesce(reported, delta), n) AS opening
+    SELECT k, account, arg_min(n, n) AS n0, arg_min(coalesce(reported, delta), n) AS opening,
+        arg_min(ts, n) AS ts0
     FROM flow_n WHERE is_balance GROUP BY k, account
 ),
 deposit AS (
-    SELECT k, min(n0) AS n0, arg_min(opening, n0) AS deposit FROM first_op GROUP BY k
+    SELECT k, min(n0) AS n0, arg_min(opening, n0) AS deposit, min(ts0) AS ts0
+    FROM first_op GROUP BY k
 ),
 curve AS (
     SELECT f.k, f.n, d.deposit,
@@ -110,6 +121,7 @@ curve2 AS (
 ),
 dd AS (
     SELECT k,
+        any_value(deposit) AS deposit,
         greatest(any_value(deposit) - min(balance), 0) AS balance_drawdown_absolute,
         max(peak - balance) AS balance_drawdown_maximal,
         arg_max(CASE WHEN peak > 0 THEN 100 * CAST(peak - balance AS DOUBLE) / CAST(peak AS DOUBLE) ELSE 0 END,
@@ -120,6 +132,40 @@ dd AS (
                 (CASE WHEN peak > 0 THEN CAST(peak - balance AS DOUBLE) / CAST(peak AS DOUBLE) ELSE 0 END, -n))
             AS balance_drawdown_relative
     FROM curve2 GROUP BY k
+),
+-- equity drawdown from account.snapshot only (never from deals), MT5's rules on the equity the
+-- snapshots report; pooled only when the deals and the snapshots are of one same account
+-- from the deposit on, as the balance curve
+snaps0 AS (
+    SELECT CASE WHEN pooled THEN '*' ELSE e.account END AS k, e.account, e.ts, e.seq, e.equity
+    FROM equity e
+),
+snaps1 AS (
+    SELECT s.*, max(s.equity) OVER (PARTITION BY s.k ORDER BY s.ts, s.seq ROWS UNBOUNDED PRECEDING) AS peak
+    FROM snaps0 s LEFT JOIN deposit d ON d.k IS NOT DISTINCT FROM s.k
+    WHERE d.ts0 IS NULL OR s.ts >= d.ts0
+),
+snaps AS (
+    SELECT *, peak - equity AS drawdown,
+        CASE WHEN peak > 0 THEN 100 * CAST(peak - equity AS DOUBLE) / CAST(peak AS DOUBLE) ELSE 0 END AS pct
+    FROM snaps1
+),
+eq AS (
+    SELECT k, count(DISTINCT account) AS accounts, any_value(account) AS account,
+        arg_min(equity, (ts, seq)) AS first_equity, min(equity) AS min_equity,
+        max(drawdown) AS equity_drawdown_maximal,
+        arg_max(pct, (drawdown, -epoch_us(ts), -seq)) AS equity_drawdown_maximal_pct,
+        max(pct) AS equity_drawdown_relative_pct,
+        arg_max(drawdown, (pct, -epoch_us(ts), -seq)) AS equity_drawdown_relative
+    FROM snaps GROUP BY k
+),
+deal_accounts AS (
+    SELECT k, count(DISTINCT account) AS accounts, any_value(account) AS account FROM td GROUP BY k
+),
+eqdd AS (
+    SELECT e.*
+    FROM eq e JOIN deal_accounts a ON a.k IS NOT DISTINCT FROM e.k
+    WHERE e.accounts = 1 AND a.accounts = 1 AND e.account IS NOT DISTINCT FROM a.account
 )
 SELECT
     t.k AS account,
@@ -151,15 +197,24 @@ SELECT
     coalesce(s.maximal_consecutive_profit_count, 0) AS maximal_consecutive_profit_count,
     CAST(coalesce(s.maximal_consecutive_loss, 0) AS DECIMAL(38, 10)) AS maximal_consecutive_loss,
     coalesce(s.maximal_consecutive_loss_count, 0) AS maximal_consecutive_loss_count,
+    coalesce(s.average_consecutive_wins, 0) AS average_consecutive_wins,
+    coalesce(s.average_consecutive_losses, 0) AS average_consecutive_losses,
     CAST(d.balance_drawdown_absolute AS DECIMAL(38, 10)) AS balance_drawdown_absolute,
     CAST(d.balance_drawdown_maximal AS DECIMAL(38, 10)) AS balance_drawdown_maximal,
     CAST(d.balance_drawdown_maximal_pct AS DECIMAL(38, 10)) AS balance_drawdown_maximal_pct,
     CAST(d.balance_drawdown_relative_pct AS DECIMAL(38, 10)) AS balance_drawdown_relative_pct,
-    CAST(d.balance_drawdown_relative AS DECIMAL(38, 10)) AS balance_drawdown_relative
+    CAST(d.balance_drawdown_relative AS DECIMAL(38, 10)) AS balance_drawdown_relative,
+    CAST(greatest(coalesce(d.deposit, e.first_equity) - e.min_equity, 0) AS DECIMAL(38, 10))
+        AS equity_drawdown_absolute,
+    CAST(e.equity_drawdown_maximal AS DECIMAL(38, 10)) AS equity_drawdown_maximal,
+    CAST(e.equity_drawdown_maximal_pct AS DECIMAL(38, 10)) AS equity_drawdown_maximal_pct,
+    CAST(e.equity_drawdown_relative_pct AS DECIMAL(38, 10)) AS equity_drawdown_relative_pct,
+    CAST(e.equity_drawdown_relative AS DECIMAL(38, 10)) AS equity_drawdown_relative
 FROM tot t
 LEFT JOIN res r ON r.k IS NOT DISTINCT FROM t.k
 LEFT JOIN run_stats s ON s.k IS NOT DISTINCT FROM t.k
-LEFT JOIN dd d ON d.k IS NOT DISTINCT FROM t.k;
+LEFT JOIN dd d ON d.k IS NOT DISTINCT FROM t.k
+LEFT JOIN eqdd e ON e.k IS NOT DISTINCT FROM t.k;
 
 CREATE OR REPLACE MACRO mt5_summary_for(acct) AS TABLE
 SELECT * EXCLUDE (account) FROM mt5_summary_grouped(pooled := false) WHERE account = acct;

@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 from cli_testlib import assert_golden, demo_journal, run
 
-from tradejournal.cli.stats_cmd import DIMENSIONS
-from tradejournal.projections import MT5_SUMMARY_COLUMNS, STAT_DIMENSIONS
+from tradejournal.projections import MT5_EQUITY_COLUMNS, MT5_SUMMARY_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +92,7 @@ def test_the_table_shows_the_figures_flags_and_conventions(journal: Path) -> Non
         "│ net P&L                 │ 392.24",
         "│ profit factor           │ 6.68  sum W / |sum L|",
         "│ SQN / SQN100            │ 1.71 / 1.71  N = 8 < 30: indicative only",
-        "│ max drawdown            │ 137.65 (1.12% of the peak)  from the equity curve",
+        "│ max drawdown            │ 137.65 (1.12% time-weighted)  from the equity curve",
         "│ streaks                 │ longest 3 W / 2 L, current 3 W",
     ):
         assert expected in out, expected
@@ -118,11 +117,12 @@ def test_defs_name_the_conventions_without_needing_a_journal(tmp_path: Path) -> 
     assert "initial SL" in text and "sqrt(365)" in text
 
 
-def test_stats_mt5_json_has_the_31_keys_as_numbers(journal: Path) -> None:
+def test_stats_mt5_json_has_the_33_keys_as_numbers(journal: Path) -> None:
     result = run(journal, "stats", "--mt5", "--format", "json")
 
     figures = json.loads(result.stdout, parse_float=Decimal)
-    assert list(figures) == list(MT5_SUMMARY_COLUMNS)
+    # the demo writes account snapshots: the equity drawdown follows the 33 figures
+    assert list(figures) == [*MT5_SUMMARY_COLUMNS, *MT5_EQUITY_COLUMNS]
     assert all(isinstance(v, int | Decimal) for v in figures.values())
     # nine closing deals (the partial close is a trade of its own); the breakeven's closing
     # deal is -1.05 (exit commission): a loss trade in MT5's sense
@@ -139,6 +139,8 @@ def test_stats_mt5_table(journal: Path) -> None:
     assert "│ Total Trades                       │ 9 " in out
     assert "│ Profit Trades (% of total)         │ 6 (66.67%)" in out
     assert "│ Maximum consecutive wins ($)       │ 3 (306.65)" in out
+    assert "│ Average consecutive wins           │ 3 " in out
+    assert "│ Equity Drawdown Maximal            │ 137.65 (1.12%)" in out  # from the snapshots
 
 
 def test_mt5_summary_of_an_empty_journal_prints_nulls(tmp_path: Path) -> None:
@@ -179,7 +181,3 @@ def test_no_journal_is_a_clear_error(tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert "not a journal directory" in result.stderr
-
-
-def test_the_dimensions_of_help_are_the_librarys() -> None:
-    assert DIMENSIONS == STAT_DIMENSIONS

@@ -33,7 +33,8 @@ SUMMARY_KEYS = frozenset(
     " long_trades long_won_pct largest_profit_trade largest_loss_trade average_profit_trade"
     " average_loss_trade max_consecutive_wins max_consecutive_wins_money max_consecutive_losses"
     " max_consecutive_losses_money maximal_consecutive_profit maximal_consecutive_profit_count"
-    " maximal_consecutive_loss maximal_consecutive_loss_count balance_drawdown_absolute"
+    " maximal_consecutive_loss maximal_consecutive_loss_count average_consecutive_wins"
+    " average_consecutive_losses balance_drawdown_absolute"
     " balance_drawdown_maximal balance_drawdown_maximal_pct balance_drawdown_relative_pct"
     " balance_drawdown_relative".split()
 )

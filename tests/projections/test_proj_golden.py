@@ -124,10 +124,13 @@ def test_stats_account_1001(scenario_dir: Path) -> None:
     assert s["expectancy_r"] == pytest.approx(mean)
     assert (s["trades_with_r"], s["trades_without_r"]) == (4, 1)
     assert s["sqn"] == pytest.approx(2 * mean / sd) and s["sqn_basis"] == "R" and s["sqn_warning"]
-    # realised curve from the balance before the first trade (10 000; the 5 000 deposit is not
-    # P&L): 10590, 10590, 10565, 10535, 10575 -> max drop 55 from 10590, current 15
+    # realised P&L from the balance before the first trade (10 000; the 5 000 deposit is not
+    # P&L): 590, 590, 565, 535, 575 -> max drop 55 from 590, current 15
     assert s["drawdown_source"] == "realised" and s["start_balance"] == 10000
-    assert s["max_drawdown"] == 55 and s["max_drawdown_pct"] == pytest.approx(55 / 10590 * 100)
+    assert s["curve_by_account"] == {"1001": "realised"}
+    # % on the time-weighted index: -25 on 10 590, then (after the 5 000 deposit) -30 on 15 565
+    assert s["max_drawdown"] == 55
+    assert s["max_drawdown_pct"] == pytest.approx((1 - 10565 / 10590 * 15535 / 15565) * 100)
     assert s["current_drawdown"] == 15
     assert (s["longest_win_streak"], s["longest_loss_streak"], s["current_streak"]) == (1, 2, 1)
 
@@ -156,7 +159,9 @@ def test_stats_equity_drawdown_when_snapshots(scenario_dir: Path) -> None:
     assert s["drawdown_source"] == "equity"
     assert s["max_drawdown"] == 60 and s["max_drawdown_pct"] == pytest.approx(60 / 2050 * 100)
     assert s["current_drawdown"] == D("17.16")
-    assert P.stats(scenario_dir)["drawdown_source"] == "realised"  # two accounts traded
+    both = P.stats(scenario_dir)  # each account its own curve, summed
+    assert both["curve_by_account"] == {"1001": "realised", "2002": "equity"}
+    assert both["drawdown_source"] == "mixed" and "sharpe" not in both
 
 
 def test_stats_since_until(scenario_dir: Path) -> None:

@@ -1,4 +1,4 @@
-"""mt5_summary reproduces MetaTrader 5's own report figures (journal-stats.md section 1).
+"""mt5_summary reproduces MetaTrader 5's own report figures (docs/statistics.md section 3).
 
 The seven real reports of ``../shared/data/mt5-reports/`` are imported into a journal and every
 printed figure must come out to the printed precision (and equal the pure-Python reference).

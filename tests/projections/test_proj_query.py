@@ -133,9 +133,8 @@ def test_table_docs() -> None:
         "mt5_summary", "mt5_summary_for", "trade_story", "trade_stats",
     ):  # fmt: skip
         assert docs[name], name
-    assert docs["mt5_summary"] == [
-        (c, docs["mt5_summary"][i][1]) for i, c in enumerate(P.MT5_SUMMARY_COLUMNS)
-    ]
+    columns = (*P.MT5_SUMMARY_COLUMNS, *P.MT5_EQUITY_COLUMNS)
+    assert docs["mt5_summary"] == [(c, docs["mt5_summary"][i][1]) for i, c in enumerate(columns)]
     assert ("seq", "BIGINT") in docs["events"] and ("price", "DECIMAL(38,10)") in docs["events"]
     assert ("tags", "VARCHAR[]") in docs["events"] and ("ts", "TIMESTAMP WITH TIME ZONE") in docs[
         "events"

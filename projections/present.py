@@ -1,0 +1,307 @@
+"""The statistics as people read them: definitions, MT5 labels, which figure goes in which row.
+
+Shared by every renderer (the CLI's ``stats``, the bot's ``/stats`` and ``/defs``, the HTML
+report): each function takes the plain dicts of ``stats()`` / ``mt5_summary()`` and returns plain
+rows of text, so the renderers only draw them. The definitions follow docs/statistics.md. Pure
+Python: importing it loads neither DuckDB nor rich (the CLI's ``--help`` stays fast).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from .formats import duration, money, pct, r_value, ratio, timestamp
+
+__all__ = [
+    "DEFINITIONS",
+    "MT5_EQUITY_COLUMNS",
+    "MT5_LABELS",
+    "MT5_SUMMARY_COLUMNS",
+    "STAT_DIMENSIONS",
+    "GroupTable",
+    "definitions",
+    "group_table",
+    "mt5_rows",
+    "mt5_title",
+    "overall_rows",
+    "overall_title",
+    "selection",
+]
+
+STAT_DIMENSIONS = (
+    "symbol", "side", "strategy", "regime", "weekday", "hour", "session", "month",
+    "model", "prompt_variant", "close_reason", "account",
+)  # fmt: skip
+"""The breakdowns of ``stats(by=...)``."""
+MT5_SUMMARY_COLUMNS = (
+    "total_net_profit", "gross_profit", "gross_loss", "profit_factor", "expected_payoff",
+    "total_trades", "profit_trades", "profit_trades_pct", "loss_trades", "loss_trades_pct",
+    "short_trades", "short_won_pct", "long_trades", "long_won_pct", "largest_profit_trade",
+    "largest_loss_trade", "average_profit_trade", "average_loss_trade", "max_consecutive_wins",
+    "max_consecutive_wins_money", "max_consecutive_losses", "max_consecutive_losses_money",
+    "maximal_consecutive_profit", "maximal_consecutive_profit_count", "maximal_consecutive_loss",
+    "maximal_consecutive_loss_count", "average_consecutive_wins", "average_consecutive_losses",
+    "balance_drawdown_absolute", "balance_drawdown_maximal", "balance_drawdown_maximal_pct",
+    "balance_drawdown_relative_pct", "balance_drawdown_relative",
+)  # fmt: skip
+"""The keys of ``mt5_summary()``, in MetaTrader 5's order."""
+MT5_EQUITY_COLUMNS = (
+    "equity_drawdown_absolute", "equity_drawdown_maximal", "equity_drawdown_maximal_pct",
+    "equity_drawdown_relative_pct", "equity_drawdown_relative",
+)  # fmt: skip
+"""The equity drawdown figures, in ``mt5_summary`` only when ``account.snapshot`` events exist."""
+
+MT5_LABELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("Total Net Profit", ("total_net_profit",), "{}"),
+    ("Gross Profit", ("gross_profit",), "{}"),
+    ("Gross Loss", ("gross_loss",), "{}"),
+    ("Profit Factor", ("profit_factor",), "{}"),
+    ("Expected Payoff", ("expected_payoff",), "{}"),
+    ("Total Trades", ("total_trades",), "{}"),
+    ("Profit Trades (% of total)", ("profit_trades", "profit_trades_pct"), "{} ({}%)"),
+    ("Loss Trades (% of total)", ("loss_trades", "loss_trades_pct"), "{} ({}%)"),
+    ("Short Trades (won %)", ("short_trades", "short_won_pct"), "{} ({}%)"),
+    ("Long Trades (won %)", ("long_trades", "long_won_pct"), "{} ({}%)"),
+    ("Largest profit trade", ("largest_profit_trade",), "{}"),
+    ("Largest loss trade", ("largest_loss_trade",), "{}"),
+    ("Average profit trade", ("average_profit_trade",), "{}"),
+    ("Average loss trade", ("average_loss_trade",), "{}"),
+    ("Maximum consecutive wins ($)", ("max_consecutive_wins", "max_consecutive_wins_money"), "{} ({})"),
+    ("Maximum consecutive losses ($)", ("max_consecutive_losses", "max_consecutive_losses_money"), "{} ({})"),
+    ("Maximal consecutive profit (count)", ("maximal_consecutive_profit", "maximal_consecutive_profit_count"), "{} ({})"),
+    ("Maximal consecutive loss (count)", ("maximal_consecutive_loss", "maximal_consecutive_loss_count"), "{} ({})"),
+    ("Average consecutive wins", ("average_consecutive_wins",), "{}"),
+    ("Average consecutive losses", ("average_consecutive_losses",), "{}"),
+    ("Balance Drawdown Absolute", ("balance_drawdown_absolute",), "{}"),
+    ("Balance Drawdown Maximal", ("balance_drawdown_maximal", "balance_drawdown_maximal_pct"), "{} ({}%)"),
+    ("Balance Drawdown Relative", ("balance_drawdown_relative_pct", "balance_drawdown_relative"), "{}% ({})"),
+    ("Equity Drawdown Absolute", ("equity_drawdown_absolute",), "{}"),
+    ("Equity Drawdown Maximal", ("equity_drawdown_maximal", "equity_drawdown_maximal_pct"), "{} ({}%)"),
+    ("Equity Drawdown Relative", ("equity_drawdown_relative_pct", "equity_drawdown_relative"), "{}% ({})"),
+)  # fmt: skip
+"""MetaTrader 5's report rows: label, the summary keys it prints, and how it prints them."""
+
+DEFINITIONS = (
+    ("unit", "One closed position, partial closes folded in. Net P&L = sum of profit + "
+     "commission + swap + fee over all its deals."),
+    ("tolerance", "--tol {tol} (money): win = net > +tol, loss = net < -tol, otherwise breakeven."),
+    ("breakeven", "Counted separately (B). Win rate = W / (W + L), breakevens excluded; "
+     "'win rate incl. BE' = W / N. A breakeven breaks a streak."),
+    ("profit factor", "Sum of wins / |sum of losses|. No losing trade: inf, flagged "
+     "(JSON: null with profit_factor_is_inf), never 0."),
+    ("payoff ratio", "Average win / |average loss| - neither R nor profit factor."),
+    ("expectancy", "Mean net P&L per trade (money); in R: the mean R-multiple (Van Tharp)."),
+    ("R basis", "R = net P&L / initial risk; initial risk = |entry - initial SL| x volume x "
+     "value of a price unit, from the FIRST stop (before any trail); the value of a price "
+     "unit is estimated from the deals' own profit. No initial SL: no R - excluded from the R "
+     "figures and counted as 'without R'."),
+    ("planned R", "|TP - entry| / |entry - SL| with the TP and SL known at entry: from the "
+     "recommendation, the opening order, or a stop set at entry. A TP or SL added later is "
+     "not planned: no planned R."),
+    ("SQN", "sqrt(N) x mean(R) / stdev(R) (sample, ddof 1) over trades with R; flagged when "
+     "N < 30; SQN100 uses sqrt(min(N, 100)); fewer than 2 R values: money-based, flagged."),
+    ("cash flows", "Deposits, withdrawals and every other non-trading balance change are not "
+     "performance: never a gain, a loss, a drawdown or a return. Every curve is adjusted for them."),
+    ("drawdown source", "Each account's own curve: its equity from account snapshots when it has "
+     "2 or more in the selection ('equity'), else its realised balance from the balance before "
+     "the first trade ('realised'); several accounts are summed on one timeline, each account's "
+     "last value carried forward ('mixed' when they differ; the table names each account's "
+     "curve). With --by, every group uses realised P&L."),
+    ("max drawdown", "In money: the largest fall of the P&L curve (value - start - cash flows "
+     "so far) from its running peak. In %: the largest fall of the time-weighted index, the "
+     "product of 1 + r over the curve's points. Peak and trough times; current drawdown."),
+    ("annualisation", "Sharpe and Sortino from end-of-day returns (days in --tz {tz}), cash-flow "
+     "adjusted: r = (close - the day's cash flows) / previous close - 1; mean / stdev (ddof 1) "
+     "x sqrt(365); Sortino uses the downside deviation sqrt(sum(min(r, 0)^2) / n). Only when "
+     "every account has an equity curve; n/a with fewer than 2 days."),
+    ("streaks", "Longest win and loss runs by close time; current streak (+ wins, - losses)."),
+    ("MAE / MFE", "Worst and best price reached while the position was open (from its first "
+     "entry fill to its last exit fill), from the recorded excursions and the position's own "
+     "fills; in price, money and R. Efficiency = realised move / MFE move (at most 1)."),
+    ("trail audit", "Stop moves while open (the initial stop excluded), time to a breakeven stop, "
+     "R locked by the final stop, R given back from the MFE to the exit."),
+    ("netting reversal", "A deal that reverses a netting position closes one leg and opens the "
+     "next: its profit belongs to the closing leg, its commission, swap and fee are split "
+     "between the legs by volume."),
+    ("time zone", "--tz {tz}: weekday and hour of the open time, month of the close time; "
+     "sessions by UTC open hour (asia 0-7, london 7-13, new_york 13-21, late 21-24)."),
+    ("selection", "--since / --until select by close time (until exclusive); --account one account."),
+    ("MT5 summary", "stats --mt5: MetaTrader 5's own report definitions, per closing deal (a "
+     "partial close is a trade, a zero result a profit trade, entry costs count in gross loss; "
+     "deposits move the balance curve as MT5 counts them); the equity drawdown only from "
+     "account snapshots."),
+)  # fmt: skip
+"""(term, definition) of every figure; ``{tol}`` and ``{tz}`` are filled by ``definitions``."""
+
+_SOURCES = {
+    "equity": "equity curve (account snapshots)",
+    "realised": "realised P&L",
+    "mixed": "accounts' own curves, summed",
+}
+_CURVES = {"equity": "equity curve", "realised": "realised P&L"}
+
+
+def definitions(tol: Decimal | int = 0, tz: str = "UTC") -> list[tuple[str, str]]:
+    """Return (term, definition) with the tolerance and the time zone in use filled in."""
+    return [(term, text.format(tol=tol, tz=tz)) for term, text in DEFINITIONS]
+
+
+def selection(
+    account: str | None, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> str:
+    """Describe the selection: ``account 1001, closed 2024-03-01 00:00:00Z to now``."""
+    parts = [f"account {account}" if account else "all accounts"]
+    if since or until:
+        start = timestamp(since) if since else "..."
+        parts.append(f"closed {start} to {timestamp(until) if until else 'now'}")
+    return ", ".join(parts)
+
+
+def overall_title(selected: str, tol: Decimal | int, tz: str, by: str | None = None) -> str:
+    """The title of the statistics table."""
+    what = f"Journal statistics by {by}" if by else "Journal statistics"
+    return f"{what} ({selected}; breakeven tolerance {tol}, tz {tz})"
+
+
+def overall_rows(f: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return the (figure, value) rows of ``stats()`` without a breakdown, rounded to read."""
+    rows: list[tuple[str, str]] = [
+        ("closed trades", f"{f['trades']}: {f['wins']} W / {f['losses']} L / {f['breakevens']} BE"),
+        ("win rate (excl. BE)", pct(f["win_rate"]) + "  W / (W + L)"),
+        ("win rate (incl. BE)", pct(f["win_rate_incl_be"]) + "  W / N"),
+        ("net P&L", money(f["net_pnl"])),
+        ("gross win / gross loss", f"{money(f['gross_win'])} / {money(f['gross_loss'])}"),
+        ("costs", money(f["costs"]) + "  commission + swap + fee"),
+        ("profit factor", _profit_factor(f)),
+        ("payoff ratio", ratio(f["payoff_ratio"])
+         + f"  avg win {money(f['avg_win'])} / avg loss {money(f['avg_loss'])}"),
+        ("expectancy", money(f["expectancy"]) + " per trade"),
+        ("expectancy R", r_value(f["expectancy_r"]) + f" per trade, {f['trades_with_r']} trades with R"
+         + (f", {f['trades_without_r']} without an initial stop" if f["trades_without_r"] else "")),
+        ("SQN / SQN100", f"{ratio(f['sqn'])} / {ratio(f['sqn100'])}" + _sqn_flag(f)),
+        ("max drawdown", _drawdown(f)),
+        *_curves(f),
+        ("drawdown peak -> trough",
+         f"{timestamp(f['drawdown_peak_ts'])} -> {timestamp(f['drawdown_trough_ts'])}"),
+        ("current drawdown", money(f["current_drawdown"])),
+    ]  # fmt: skip
+    if "sharpe" in f:
+        ratios = f"{ratio(f['sharpe'])} / {ratio(f['sortino'])}  daily equity returns x sqrt(365)"
+        if f["sharpe"] is None and f["sortino"] is None:
+            ratios = "n/a  (needs daily equity returns of 2 days or more)"
+        rows.append(("Sharpe / Sortino", ratios))
+    rows += [
+        ("streaks", f"longest {f['longest_win_streak']} W / {f['longest_loss_streak']} L, "
+         f"current {_streak(f['current_streak'])}"),
+        ("best / worst trade", f"{money(f['best_trade'])} / {money(f['worst_trade'])}"),
+        ("average duration", duration(f["avg_duration_s"])),
+        ("avg MAE / MFE", f"{r_value(f['avg_mae_r'])} / {r_value(f['avg_mfe_r'])}"),
+        ("avg efficiency", ratio(f["avg_efficiency"]) + "  realised / MFE"),
+        ("trail audit", f"{ratio(f['avg_trail_count'])} stop moves per trade, breakeven stop after "
+         f"{duration(f['avg_time_to_breakeven_s'])}, {r_value(f['avg_r_given_back'])} given back "
+         "from MFE"),
+        ("period", f"{timestamp(f['first_open_ts'])} -> {timestamp(f['last_close_ts'])}"),
+    ]  # fmt: skip
+    return rows
+
+
+class GroupTable:
+    """The breakdown table: column headers, one row of text per group, and footnotes."""
+
+    __slots__ = ("columns", "notes", "rows")
+
+    def __init__(self, columns: list[str], rows: list[tuple[Any, ...]], notes: list[str]) -> None:
+        self.columns = columns
+        self.rows = rows
+        self.notes = notes
+
+
+def group_table(by: str, groups: dict[Any, dict[str, Any]]) -> GroupTable:
+    """Return the table of ``stats(by=...)``: one row per group, in the library's order (counts
+    stay ints so a renderer can align them)."""
+    columns = [by, "trades", "W", "L", "BE", "win rate", "net", "PF", "payoff", "expectancy",
+               "exp. R", "SQN", "max DD", "streaks W/L"]  # fmt: skip
+    rows = [
+        (
+            "(none)" if g is None else str(g), f["trades"], f["wins"], f["losses"],
+            f["breakevens"], pct(f["win_rate"]), money(f["net_pnl"]),
+            _profit_factor(f, short=True), ratio(f["payoff_ratio"]), money(f["expectancy"]),
+            r_value(f["expectancy_r"]),
+            ratio(f["sqn"]) + ("*" if f["sqn_warning"] and f["sqn"] is not None else ""),
+            money(f["max_drawdown"]), f"{f['longest_win_streak']}/{f['longest_loss_streak']}",
+        )
+        for g, f in groups.items()
+    ]  # fmt: skip
+    notes = []
+    if any(f["sqn_warning"] and f["sqn"] is not None for f in groups.values()):
+        notes.append("* SQN over fewer than 30 trades: indicative only")
+    notes.append("Max DD per group: realised P&L. Definitions: tradejournal stats --defs")
+    return GroupTable(columns, rows, notes)
+
+
+def mt5_title(account: str | None) -> str:
+    """The title of the MT5 summary table."""
+    return f"MT5 report summary ({f'account {account}' if account else 'all accounts'})"
+
+
+def mt5_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return MT5's (label, value) rows as its report prints them (money to the cent)."""
+    rows = []
+    for label, keys, template in MT5_LABELS:
+        if not all(k in summary for k in keys):
+            continue  # the equity drawdown: only from account snapshots
+        values = [summary[k] for k in keys]
+        if all(v is None for v in values):
+            rows.append((label, "n/a"))
+        else:
+            rows.append((label, template.format(*(_mt5_value(v) for v in values))))
+    return rows
+
+
+def _mt5_value(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, int):
+        return str(value)
+    return money(value)
+
+
+def _profit_factor(f: dict[str, Any], short: bool = False) -> str:
+    if f["profit_factor_is_inf"]:
+        return "inf" if short else "inf (no losing trade)"
+    return ratio(f["profit_factor"]) + ("" if short else "  sum W / |sum L|")
+
+
+def _sqn_flag(f: dict[str, Any]) -> str:
+    if f["sqn"] is None:
+        return ""
+    n = f["trades_with_r"] if f["sqn_basis"] == "R" else f["trades"]
+    flags = [] if f["sqn_basis"] == "R" else ["money-based fallback (fewer than 2 trades with R)"]
+    if f["sqn_warning"]:
+        flags.append(f"N = {n} < 30: indicative only")
+    return ("  " + "; ".join(flags)) if flags else ""
+
+
+def _drawdown(f: dict[str, Any]) -> str:
+    if f["max_drawdown"] is None:
+        return "n/a"
+    pct_text = (
+        "" if f["max_drawdown_pct"] is None else f" ({f['max_drawdown_pct']:.2f}% time-weighted)"
+    )
+    source = _SOURCES.get(f["drawdown_source"], f["drawdown_source"])
+    return f"{money(f['max_drawdown'])}{pct_text}  from the {source}"
+
+
+def _curves(f: dict[str, Any]) -> list[tuple[str, str]]:
+    curves = f.get("curve_by_account") or {}
+    if len(curves) < 2:
+        return []
+    return [("curve per account", ", ".join(f"{a}: {_CURVES[c]}" for a, c in curves.items()))]
+
+
+def _streak(n: int | None) -> str:
+    if not n:
+        return "none" if n is None else "breakeven"
+    return f"{n} W" if n > 0 else f"{-n} L"
