@@ -195,6 +195,9 @@ DESIGN_CATALOGUE: dict[str, dict[str, set[str]]] = {
         "experiment.started": {"experiment_id", "variants"},
         "experiment.assigned": {"user_id", "variant"},
     },
+    "legacy": {
+        "legacy.row_imported": {"source_file", "source_table", "source_key", "raw"},
+    },
 }
 ENVELOPE_FIELDS = ("seq", "id", "type", "v", "ts", "recorded_ts", "producer", "account")
 
