@@ -32,7 +32,11 @@ def test_the_expected_commands_exist() -> None:
         "append", "demo", "export", "import", "init", "rebuild", "repair", "restore", "sql",
         "stats", "tail", "trade", "trades", "verify",
     ]  # fmt: skip
-    assert SUBCOMMANDS == [("export", "verify"), ("import", "mt5-report")]
+    assert SUBCOMMANDS == [
+        ("export", "verify"),
+        ("import", "legacy-sqlite"),
+        ("import", "mt5-report"),
+    ]
 
 
 @pytest.mark.parametrize("name", ["", *COMMANDS])
