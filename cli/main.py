@@ -102,10 +102,9 @@ def init(settings: Settings) -> None:
     \b
         tradejournal --journal ~/trading/journal init
     """
-    from tradejournal.store import init_journal, journal_id
+    from tradejournal.store import init_journal
 
-    root = init_journal(settings.journal)
-    click.echo(f"created journal at {root} (id {journal_id(root)})")
+    click.echo(f"created journal at {init_journal(settings.journal)}")
 
 
 @cli.command()
