@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["cli", "main"]
 
 DEFAULT_JOURNAL = "journal"
+CONFIG_FILE = "tradejournal.toml"
 JOURNAL_ENV = "TRADEJOURNAL_HOME"
 CORRUPTION_ADVICE = (
     "the journal is damaged beyond a torn tail and refuses writes until that is resolved: "
@@ -93,15 +94,29 @@ def cli(ctx: click.Context, journal: Path) -> None:
 
 
 @cli.command()
+@click.option("--config", "config", metavar="[FILE]", is_flag=False, flag_value=CONFIG_FILE,
+              type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"Instead, write a commented example config to FILE [default: {CONFIG_FILE}].")  # fmt: skip
 @click.pass_obj
-def init(settings: Settings) -> None:
-    """Create an empty journal (fails if one is already there).
+def init(settings: Settings, config: Path | None) -> None:
+    """Create an empty journal (fails if one is already there), or with --config write the
+    fully commented example config file (every key, its default and meaning; never overwrites).
 
     Example:
 
     \b
         tradejournal --journal ~/trading/journal init
+        tradejournal --journal ~/trading/journal init --config ~/trading/tradejournal.toml
     """
+    if config is not None:
+        from tradejournal.producers.config import write_example
+
+        try:
+            write_example(config, journal=settings.journal)
+        except FileExistsError:
+            raise click.ClickException(f"{config} already exists: not overwritten") from None
+        click.echo(f"wrote example config to {config}: edit it, then run with --config {config}")
+        return
     from tradejournal.store import init_journal
 
     click.echo(f"created journal at {init_journal(settings.journal)}")
