@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -153,3 +155,28 @@ def test_ml_export_as_csv_and_parquet(journal: Path, tmp_path: Path) -> None:
     n = duckdb.connect().execute(f"SELECT count(*) FROM '{tmp_path / 'ml.parquet'}'").fetchone()
     assert n == (len(rows),)
     assert wrong.exit_code == 1 and ".parquet or .csv" in wrong.stderr
+
+
+def test_export_takes_its_folder_zone_retention_and_journal_from_the_config(
+    journal: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "tj.toml"
+    config.write_text(
+        f'[journal]\npath = "{journal}"\n\n'
+        '[export]\ndir = "snaps"\ntz = "Pacific/Kiritimati"\nkeep = 1\n'
+    )
+
+    first = run("export", "--config", str(config), "--date", "2026-11-29")
+    second = run("export", "--config", str(config))  # today in UTC+14
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[export]\nkeep = -1\ntz = "Mars/Olympus"\n')
+    refused = run("export", "--config", str(bad))
+
+    today = dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date().isoformat()
+    assert first.exit_code == 0 and first.stdout.startswith(
+        f"exported {tmp_path / 'snaps' / '2026-11-29'}"
+    )
+    assert second.exit_code == 0, second.stderr
+    assert f"removed {tmp_path / 'snaps' / '2026-11-29'} (--keep 1)" in second.stdout
+    assert sorted(p.name for p in (tmp_path / "snaps").iterdir()) == [".export.lock", today]
+    assert refused.exit_code == 2 and "keep" in refused.stderr and "Mars/Olympus" in refused.stderr
