@@ -5,7 +5,8 @@ unknown columns, and whole unknown tables, are kept); rows of known tables also 
 events (``mapping.py``) whose ``causation_id`` is that event. A row that cannot become a valid
 typed event is *skipped* (kept raw, with the reason); a row whose table has no typed equivalent
 is *kept raw*. Everything is appended in one batch; ids are deterministic, so a second run adds
-nothing. The summary counts rows per table and the reasons.
+nothing. The summary counts rows per table and the reasons. Secret values (tokens, keys,
+passwords) are redacted before anything is made of a row (``secrets.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tradejournal.store import Journal, JournalNotFoundError, init_journal
 
 from .mapping import MAPPERS, SCALED_TABLES, Context, Skip
 from .rows import Row, as_decimal, as_ts, pick, raw_json, read_tables, row_key
+from .secrets import redact_row
 
 __all__ = ["LegacyImportResult", "TableSummary", "import_legacy_sqlite", "legacy_events"]
 
@@ -68,7 +70,7 @@ def legacy_events(
         summaries.append(summary)
         mapper = MAPPERS.get(table)
         scale = _confidence_scale(rows) if table in SCALED_TABLES else Decimal(1)
-        for row in rows:
+        for row in map(redact_row, rows):  # secrets never reach the journal
             key = row_key(row, key_col)
             cause = f"legacy:{account}:{table}:{key}:row"
             ctx = Context(account, currency, table, key, cause, scale)

@@ -161,3 +161,46 @@ def test_the_cli_prints_the_summary(tmp_path: Path) -> None:
     assert first.stdout.endswith("48 events from 22 rows: 48 appended, 0 already in the journal\n")
     assert second.exit_code == 0
     assert second.stdout.endswith("48 events from 22 rows: 0 appended, 48 already in the journal\n")
+
+
+BOT_TOKEN = "7012345678:AAHfakeTokenForTestsOnly_abcdefghijkl"
+API_KEY = "sk-proj-FAKEkeyForTestsOnly0123456789"
+PASSWORD = "hunter2-mt5-password"
+
+
+def test_secrets_in_the_old_files_never_reach_the_journal_or_a_snapshot(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tradejournal.projections.export import export_snapshot
+
+    old = make_journal_sqlite(tmp_path / "journal.sqlite")
+    con = sqlite3.connect(old)
+    con.executemany("INSERT INTO settings VALUES (?, ?)", [
+        ("telegram_bot_token", BOT_TOKEN), ("openai_api_key", API_KEY), ("mt5_password", PASSWORD),
+    ])  # fmt: skip
+    con.execute("CREATE TABLE accounts (login INTEGER PRIMARY KEY, server TEXT, password TEXT)")
+    con.execute("INSERT INTO accounts VALUES (51234567, 'Demo-Server', ?)", [PASSWORD])
+    con.execute("INSERT INTO chatgpt_messages VALUES (9, 5, 'user', ?, NULL, NULL, 1772438000)",
+                [f"my key is {API_KEY} and the bot {BOT_TOKEN}"])  # fmt: skip
+    con.commit()
+    con.close()
+    journal = tmp_path / "j"
+
+    out = CliRunner().invoke(cli, ["--journal", str(journal), "import", "legacy-sqlite", str(old)])
+    snap = export_snapshot(journal, tmp_path / "snaps", "2026-11-30").folder
+
+    assert out.exit_code == 0, out.output
+    files = [p for p in [*journal.rglob("*"), *snap.rglob("*")] if p.is_file()]
+    assert len(files) > 40
+    for secret in (BOT_TOKEN, API_KEY, PASSWORD):
+        assert secret not in out.output
+        assert [p for p in files if secret.encode() in p.read_bytes()] == []
+    rows = {(e.source_table, e.source_key): json.loads(e.raw)
+            for e in read_events(journal, types=["legacy"])}  # fmt: skip
+    assert rows[("settings", "telegram_bot_token")]["value"] == "[redacted]"
+    assert rows[("settings", "risk")]["value"] == "1%"
+    assert rows[("accounts", "51234567")] == {"login": 51234567, "server": "Demo-Server",
+                                              "password": "[redacted]"}  # fmt: skip
+    assert (
+        rows[("chatgpt_messages", "9")]["content"] == "my key is [redacted] and the bot [redacted]"
+    )
