@@ -7,6 +7,7 @@ tests call it directly; these commands parse options, show a progress bar and pr
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -186,10 +187,14 @@ def restore(source: Path, target: Path, new_id: bool) -> None:
     """
     from tradejournal.projections.export import SnapshotError, restore_snapshot
 
+    store_log = logging.getLogger("tradejournal.store")
+    was, store_log.disabled = store_log.disabled, True  # "index rebuilt" is expected here
     try:
         result = restore_snapshot(source, target, fresh_id=new_id)
     except SnapshotError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        store_log.disabled = was
     click.echo(
         f"restored {result.journal}: journal {result.journal_id}, "
         f"{plural(result.last_seq, 'event')} in {plural(result.segments, 'segment')}"

@@ -75,6 +75,7 @@ def test_restore_from_a_snapshot(journal: Path, tmp_path: Path) -> None:
     )
 
     assert done.exit_code == 0, done.stderr
+    assert done.stderr == ""
     assert done.stdout.startswith(
         f"restored {tmp_path / 'r'}: journal {journal_id(journal)}, 528 events"
     )
