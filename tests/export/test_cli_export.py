@@ -59,7 +59,10 @@ def test_export_needs_a_folder_and_a_valid_date(journal: Path, tmp_path: Path) -
     bad_date = run("--journal", str(journal), "export", "--to", str(tmp_path), "--date", "30/11")
     not_a_snapshot = run("export", "verify", str(tmp_path))
 
+    no_journal = run("--journal", str(tmp_path / "nope"), "export", "--to", str(tmp_path / "s"))
+
     assert missing.exit_code == 2 and "pass --to DIR" in missing.stderr
+    assert no_journal.exit_code == 1 and "no journal at" in no_journal.stderr
     assert bad_date.exit_code == 2
     assert not_a_snapshot.exit_code == 1 and "not a snapshot" in not_a_snapshot.stderr
     assert list(tmp_path.iterdir()) == []
