@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from legacy_files import T0, make_journal_sqlite, make_oco_db
 
 from tradejournal.cli.main import cli
 from tradejournal.events import LegacyRowImported, event_tag
 from tradejournal.producers.legacy import LegacyImportError, import_legacy_sqlite
+from tradejournal.producers.legacy.rows import as_ts
 from tradejournal.projections import query, trades
 from tradejournal.store import read_events
 
@@ -204,3 +208,17 @@ def test_secrets_in_the_old_files_never_reach_the_journal_or_a_snapshot(tmp_path
     assert (
         rows[("chatgpt_messages", "9")]["content"] == "my key is [redacted] and the bot [redacted]"
     )
+
+
+NAIVE_BOUNDS = (dt.datetime(2001, 1, 1), dt.datetime(2099, 1, 1))  # noqa: DTZ001 (hypothesis wants naive)
+
+
+@given(moment=st.datetimes(*NAIVE_BOUNDS))
+def test_old_timestamps_in_any_of_their_forms_read_the_same(moment: dt.datetime) -> None:
+    utc = moment.replace(microsecond=0, tzinfo=dt.UTC)
+    seconds = int(utc.timestamp())
+
+    forms = [seconds, float(seconds), str(seconds), seconds * 1000, utc.isoformat(),
+             utc.strftime("%Y-%m-%dT%H:%M:%SZ"), utc.replace(tzinfo=None).isoformat(sep=" ")]  # fmt: skip
+
+    assert {as_ts(f) for f in forms} == {utc}
