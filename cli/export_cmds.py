@@ -95,11 +95,14 @@ def export(
 
     from . import output
 
+    labels = {"tables": "writing Parquet", "segments": "linking segments", "hash": "hashing"}
     try:
-        with output.stage_progress(enabled=sys.stderr.isatty()) as progress:
+        with output.stage_progress(enabled=sys.stderr.isatty()) as bar:
             result = export_snapshot(
-                journal, to_dir, day.date() if day else None, keep, progress, tz=tz or "UTC"
-            )
+                journal, to_dir, day.date() if day else None, keep,
+                lambda stage, done, total: bar(labels.get(stage, stage), done, total),
+                tz=tz or "UTC",
+            )  # fmt: skip
     except SnapshotError as exc:
         raise click.ClickException(str(exc)) from exc
     m = result.manifest
