@@ -34,6 +34,7 @@ from .recommendation import (
     RecommendationIssued,
 )
 from .signal import SignalDetected, SignalNotified
+from .terminal import SymbolSpecChanged, TerminalConnected, TerminalDisconnected
 from .upcast import needs_upcast, upcast
 from .user import AccessDenied, UserAction
 
@@ -72,6 +73,9 @@ AnyEvent = (
     | BotStopped
     | ExperimentStarted
     | ExperimentAssigned
+    | TerminalConnected
+    | TerminalDisconnected
+    | SymbolSpecChanged
     | LegacyRowImported
 )
 """The closed union of every v1 event type."""
@@ -287,6 +291,9 @@ __all__ = [
     "RecommendationIssued",
     "SignalDetected",
     "SignalNotified",
+    "SymbolSpecChanged",
+    "TerminalConnected",
+    "TerminalDisconnected",
     "TradeAnnotated",
     "UserAction",
     "decode_event",

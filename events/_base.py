@@ -63,7 +63,7 @@ def new_id() -> str:
 class Event(
     msgspec.Struct, tag_field="type", frozen=True, kw_only=True, forbid_unknown_fields=True
 ):
-    """Base class of every event: the envelope fields of DESIGN.md.
+    """Base class of every event: the envelope fields of docs/design.md.
 
     ``seq`` and ``recorded_ts`` are assigned by the store; ``crc`` is a framing field of the
     store and never appears on a decoded event.

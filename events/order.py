@@ -67,7 +67,10 @@ class OrderCancelled(
 class OrderRejected(
     Event, tag="order.rejected", frozen=True, kw_only=True, forbid_unknown_fields=True
 ):
-    """Tag: order.rejected — the terminal or broker refused an order (MT5 retcode kept)."""
+    """Tag: order.rejected — the terminal or broker refused a request (MT5 retcode kept).
+
+    ``order_send`` returning nothing is journaled with ``last_error()``'s code as ``retcode``.
+    """
 
     order_ticket: int | None = None
     symbol: str
@@ -77,3 +80,6 @@ class OrderRejected(
     retcode: int
     comment: str = ""
     recommendation_id: str | None = None
+    action: Literal["deal", "pending", "sltp", "modify", "remove", "close_by"] | None = None
+    """The request's TRADE_ACTION (None if unknown); ``sltp`` = a refused stop modification."""
+    position_id: int | None = None

@@ -23,6 +23,10 @@ class PositionStopMoved(
     price: Price | None = None
     method: Literal["initial", "trailing", "breakeven", "manual", "partial", "other"]
     r_at_move: float | None = None
+    rule: Literal["breakeven", "atr", "fixed", "step"] | None = None
+    """The trailing rule that moved the stop (None when not a trailing manager's move)."""
+    atr_distance: Price | None = None
+    """The ATR distance (price units) an ``atr`` rule used."""
 
 
 class PositionExcursion(

@@ -1,6 +1,6 @@
 """Upcasters: turn an old schema version of an event (as a dict) into the current one.
 
-Rule (DESIGN.md): a breaking change is a new ``v`` plus an upcaster here; old segments are never
+Rule (docs/design.md, "Catalogue evolution"): a breaking change is a new ``v`` plus an upcaster here; old segments are never
 rewritten. Upcasters run on plain dicts before the typed decode, chained v1 -> v2 -> ... .
 """
 

@@ -113,7 +113,3 @@ class IdIndex:
         self._con.execute("DELETE FROM ids")
         self._con.execute("DELETE FROM head")
         self._con.execute("COMMIT")
-
-    def count(self) -> int:
-        """Return the number of indexed ids."""
-        return int(self._con.execute("SELECT count(*) FROM ids").fetchone()[0])

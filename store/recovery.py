@@ -1,6 +1,6 @@
 """Opening-time checks and catching up: how a writer finds the true end of the log.
 
-Owns recovery (DESIGN.md "The store"): sealed segments are checked against their seals, the active
+Owns recovery (docs/design.md, "The store"): sealed segments are checked against their seals, the active
 segment's acknowledged lines are checked up to the index head, lines beyond the head are indexed,
 and only a torn tail is cut (to ``quarantine/``, reported); anything else raises CorruptionError.
 """

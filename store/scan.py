@@ -1,6 +1,6 @@
 """Scan a segment's bytes into checked records, telling a torn tail from corruption.
 
-The rule (event-store-rules.md §7.11): after the last valid line, a partial line or a single bad
+The rule (docs/design.md, "The store"): after the last valid line, a partial line or a single bad
 last line is a *torn tail* (safe to cut); a bad line with anything after it, or a seq that is not
 the expected next one, is *corruption* (stop and ask).
 """

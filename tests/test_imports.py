@@ -66,6 +66,7 @@ def test_every_package_folder_and_sql_file_is_in_the_wheel(tmp_path: Path) -> No
         ],
         check=True,
         capture_output=True,
+        cwd=tmp_path,
     )
     (wheel,) = tmp_path.glob("tradejournal-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -32,6 +32,10 @@ _KINDS = {
     "object": "a table",
     "null": "nothing",
 }
+_PATTERNS = {
+    "^[A-Z]{3}$": "three capital letters (e.g. USD)",
+    "^https?://": "an http:// or https:// URL",
+}
 _BAD = object()
 
 
@@ -147,12 +151,14 @@ def _type_message(path: str, value: Any, error: str) -> str:
     text = text.replace("Expected ", "expected ").replace(", got ", ", found ")
     text = text.replace("a list of length", "a list with length")
     text = re.sub(r"(?<=[<>=] )(-?\d+)\.0\b", r"\1", text)  # "<= 14.0" -> "<= 14"
+    for pattern, words in _PATTERNS.items():
+        text = text.replace(f"a string matching regex '{pattern}'", words)
     return f"{path} = {_show(value)}: {text}"
 
 
 def _unknown_message(dotted: str, key: str, path: str, fields: dict[str, Any], cls: type) -> str:
     what = "section" if not path else "key"
-    guess = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+    guess = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.7)
     if guess:
         better = f"{path}.{guess[0]}" if path else guess[0]
         return f"{dotted}: unknown {what}; did you mean {better}?"

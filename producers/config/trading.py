@@ -9,6 +9,7 @@ returns the cross-key checks a single type cannot express. Secrets are never fie
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -71,7 +72,7 @@ class Mt5Settings(_Section, frozen=True, kw_only=True):
         """Check that server_tz names a real time zone."""
         return _tz_problems("server_tz", self.server_tz)
 
-    def password(self, environ: dict[str, str] | None = None) -> str:
+    def password(self, environ: Mapping[str, str] | None = None) -> str:
         """Return the MT5 password from the environment variable ``password_env`` names."""
         return resolve_secret(self.password_env, "mt5.password_env", environ)
 

@@ -14,12 +14,24 @@ or ``account.balance_changed`` (balance, credit, charges, …).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from tradejournal.events import AccountBalanceChanged, DealFilled, Event
 
-__all__ = ["BALANCE_KINDS", "TRADE_TYPES", "Mt5Deal", "deal_event_id", "deal_to_event"]
+__all__ = [
+    "BALANCE_KINDS",
+    "DEAL_ENTRIES",
+    "DEAL_REASONS",
+    "DEAL_TYPES",
+    "TRADE_TYPES",
+    "Mt5Deal",
+    "deal_event_id",
+    "deal_to_event",
+    "from_trade_deal",
+]
 
 TRADE_TYPES = frozenset({"buy", "sell"})
 # non-trade deal types (as MT5 names them, lower case) -> account.balance_changed kind
@@ -39,6 +51,40 @@ BALANCE_KINDS = {
     "tax": "tax",
 }
 _ZERO = Decimal(0)
+# the terminal's integer codes (MetaTrader5 package: DEAL_TYPE_*, DEAL_ENTRY_*, DEAL_REASON_*)
+DEAL_TYPES = {
+    0: "buy",
+    1: "sell",
+    2: "balance",
+    3: "credit",
+    4: "charge",
+    5: "correction",
+    6: "bonus",
+    7: "commission",
+    8: "commission daily",
+    9: "commission monthly",
+    10: "agent commission daily",
+    11: "agent commission monthly",
+    12: "interest",
+    13: "buy canceled",
+    14: "sell canceled",
+    15: "dividend",
+    16: "franked dividend",
+    17: "tax",
+}
+DEAL_ENTRIES = {0: "in", 1: "out", 2: "inout", 3: "out_by"}
+DEAL_REASONS = {
+    0: "client",
+    1: "mobile",
+    2: "web",
+    3: "expert",
+    4: "sl",
+    5: "tp",
+    6: "so",
+    7: "rollover",
+    8: "vmargin",
+    9: "split",
+}
 
 
 def deal_event_id(account: str, ticket: int) -> str:
@@ -130,3 +176,59 @@ def deal_to_event(
         balance=deal.balance,
         comment=deal.comment or (f"{deal.type} ({source})" if source else deal.type),
     )
+
+
+class _TradeDeal(Protocol):
+    """The fields of the terminal's ``TradeDeal`` tuple this translation reads."""
+
+    ticket: int
+    order: int
+    time: int
+    time_msc: int
+    type: int
+    entry: int
+    magic: int
+    position_id: int
+    reason: int
+    volume: float
+    price: float
+    commission: float
+    swap: float
+    profit: float
+    fee: float
+    symbol: str
+    comment: str
+
+
+def from_trade_deal(deal: _TradeDeal, to_utc: Callable[[int], dt.datetime]) -> Mt5Deal:
+    """A terminal ``TradeDeal`` (``history_deals_get``) as :class:`Mt5Deal`.
+
+    ``to_utc`` converts the deal's ``time_msc`` (broker-server milliseconds) to aware UTC (see
+    ``config.ServerClock.to_utc_msc``). Floats become decimals through their shortest repr
+    (``0.1`` stays ``0.1``); unknown reason codes become ``other``.
+    """
+    kind = DEAL_TYPES.get(deal.type, "other")
+    trade = kind in TRADE_TYPES
+    return Mt5Deal(
+        ticket=deal.ticket,
+        time=to_utc(deal.time_msc or deal.time * 1000),
+        type=kind,
+        symbol=deal.symbol,
+        entry=DEAL_ENTRIES.get(deal.entry) if trade else None,
+        volume=_dec(deal.volume) if trade else None,
+        price=_dec(deal.price) if trade else None,
+        order=deal.order or None,
+        position_id=deal.position_id or None,
+        commission=_dec(deal.commission),
+        swap=_dec(deal.swap),
+        fee=_dec(deal.fee),
+        profit=_dec(deal.profit),
+        reason=DEAL_REASONS.get(deal.reason, "other") if trade else None,
+        magic=deal.magic if trade else None,
+        comment=deal.comment,
+    )
+
+
+def _dec(value: float) -> Decimal:
+    """A float from the terminal as the decimal it was meant to be (``repr`` is shortest)."""
+    return Decimal(repr(float(value))) if value else _ZERO

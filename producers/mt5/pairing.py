@@ -12,10 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .report import ReportDeal
+from .report_rows import ReportDeal
 
 TRADE_TYPES = frozenset({"buy", "sell"})
 CLOSING_ENTRIES = frozenset({"out", "inout", "out_by"})

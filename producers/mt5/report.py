@@ -15,7 +15,6 @@ import dataclasses
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal
@@ -36,6 +35,7 @@ from .cells import (
     _text,
 )
 from .pairing import TRADE_TYPES, _pair_fifo, _pair_history, _Position
+from .report_rows import ReportDeal
 from .summary import _pairs, _summary
 
 __all__ = ["ParsedReport", "ReportDeal", "ReportError", "parse_report"]
@@ -71,27 +71,6 @@ ENTRIES = {"in": "in", "out": "out", "in/out": "inout", "inout": "inout", "out b
 
 _BUILD = re.compile(r"^(?P<server>.+?)\s*\(build \d+\)$", re.IGNORECASE)
 _ACCOUNT = re.compile(r"^(?P<login>\d+)\s*(?:\((?P<details>[^)]*)\))?")
-
-
-@dataclass(frozen=True, slots=True)
-class ReportDeal:
-    """One row of a report's Deals table (times are naive broker server time, as printed)."""
-
-    time: datetime
-    deal: int
-    symbol: str
-    type: str
-    entry: str | None
-    volume: Decimal | None
-    price: Decimal | None
-    order: int | None
-    commission: Decimal
-    fee: Decimal
-    swap: Decimal
-    profit: Decimal
-    balance: Decimal | None
-    comment: str
-    position_id: int | None
 
 
 @dataclass(frozen=True, slots=True)

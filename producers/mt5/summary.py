@@ -2,7 +2,7 @@
 
 Owns the label tables (English and French, including the labels xlsx testers garble to
 "Maximum :") and the splitting of combined figures such as "278 (69.33%)" into their keys; figures
-are never recomputed (``mt5_summary_ref`` recomputes them from the deals, for cross-checks).
+are never recomputed (the tests' ``mt5_summary_ref`` recomputes them from the deals, for cross-checks).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 -- inputs:  deals, orders, stop_moves,
 --          events[deal.filled, order.placed, order.modified, order.cancelled,
 --                 order.rejected, position.stop_moved, position.excursion, trade.annotated,
---                 recommendation.issued, recommendation.executed, signal.detected]
+--                 recommendation.issued, recommendation.executed, signal.detected,
+--                 symbol.spec_changed]
 -- outputs: trades, _trade_keys (macro), _trades_rows (macro)
 -- mode:    incremental
 --
@@ -16,8 +17,9 @@
 -- first stop known from position.stop_moved (old_sl, else new_sl); final_sl: the last new_sl.
 -- Position events (stop moves, excursions, annotations) without an account match by position id.
 --
--- R (no contract size in the catalogue, so the money value of one price unit is estimated from
--- the deals' own profit): value_per_point = sum(profit) / ((exit_vwap - entry_vwap) * sign *
+-- R: the money value of one price unit per lot is the symbol's contract value, tick_value /
+-- tick_size from symbol.spec_changed (the last spec journaled by the close, else the first;
+-- 'contract'), else estimated from the deals' own profit: value_per_point = sum(profit) / ((exit_vwap - entry_vwap) * sign *
 -- volume_out) for this trade when defined and > 0 ('money'), else the same ratio pooled over the
 -- account's other trades in the symbol ('money_symbol_estimate');
 -- initial_risk_money = |entry_vwap - initial_sl| * volume_in * value_per_point and
@@ -52,7 +54,7 @@ CREATE OR REPLACE MACRO _trade_own_vpp(status, profit, move_lots) AS
 
 CREATE OR REPLACE MACRO _trade_keys(after) AS TABLE
 WITH new AS (
-    SELECT type, account, position_id, order_ticket, recommendation_id, signal_id
+    SELECT type, account, position_id, order_ticket, recommendation_id, signal_id, symbol
     FROM events WHERE seq > after
 ),
 direct AS (
@@ -71,6 +73,12 @@ direct AS (
     JOIN new e ON e.type IN ('position.stop_moved', 'position.excursion', 'trade.annotated')
         AND e.position_id = d.position_id
         AND (e.account IS NOT DISTINCT FROM d.account OR e.account IS NULL)
+    UNION
+    -- a symbol's contract specification values the R of its trades
+    SELECT d.account, d.position_id FROM deals d
+    JOIN new e ON e.type = 'symbol.spec_changed' AND e.symbol = d.symbol
+        AND e.account IS NOT DISTINCT FROM d.account
+    WHERE d.position_id IS NOT NULL
     UNION
     SELECT t.account, t.position_id FROM trades t
     JOIN new e ON e.type = 'recommendation.issued' AND e.recommendation_id = t.recommendation_id
@@ -274,16 +282,31 @@ pool AS (
     )
     GROUP BY account, symbol
 ),
+-- the contract value from symbol.spec_changed (tick_value / tick_size per lot): the last spec
+-- journaled by the trade's close, else the first one journaled at all (a backfill's)
+spec AS (
+    SELECT v.account, v.position_id, v.leg,
+        coalesce(arg_max(e.tick_value / e.tick_size, e.seq)
+                     FILTER (WHERE e.ts <= coalesce(v.last_close_ts, e.ts)),
+                 arg_min(e.tick_value / e.tick_size, e.seq)) AS spec_vpp
+    FROM vpp v
+    JOIN events e ON e.type = 'symbol.spec_changed' AND e.symbol = v.symbol
+        AND e.account IS NOT DISTINCT FROM v.account AND e.tick_size > 0 AND e.tick_value > 0
+    GROUP BY v.account, v.position_id, v.leg
+),
 vpp2 AS (
-    SELECT v.*, p.symbol_vpp
+    SELECT v.*, p.symbol_vpp, sp.spec_vpp
     FROM vpp v
     LEFT JOIN pool p ON p.account IS NOT DISTINCT FROM v.account
                     AND p.symbol IS NOT DISTINCT FROM v.symbol
+    LEFT JOIN spec sp ON sp.account IS NOT DISTINCT FROM v.account
+                     AND sp.position_id = v.position_id AND sp.leg = v.leg
 ),
 r AS (
     SELECT *,
-        coalesce(own_vpp, symbol_vpp) AS value_per_point,
-        CASE WHEN own_vpp IS NOT NULL THEN 'money'
+        coalesce(spec_vpp, own_vpp, symbol_vpp) AS value_per_point,
+        CASE WHEN spec_vpp IS NOT NULL THEN 'contract'
+             WHEN own_vpp IS NOT NULL THEN 'money'
              WHEN symbol_vpp IS NOT NULL AND symbol_vpp > 0 THEN 'money_symbol_estimate'
              ELSE 'price' END AS vpp_basis
     FROM vpp2
@@ -343,9 +366,9 @@ COMMENT ON COLUMN trades.status IS 'closed when volume_out >= volume_in, else op
 COMMENT ON COLUMN trades.net_pnl IS 'sum of profit + commission + swap + fee of the trade''s deals (realised so far when open)';
 COMMENT ON COLUMN trades.initial_sl IS 'first stop known: opening order sl, else first position.stop_moved old_sl/new_sl';
 COMMENT ON COLUMN trades.r_multiple IS 'net_pnl / initial_risk_money (see r_basis); NULL without an initial stop or while open';
-COMMENT ON COLUMN trades.r_basis IS 'money: own profit per price unit; money_symbol_estimate: pooled over the symbol; price: price-unit R, costs ignored';
+COMMENT ON COLUMN trades.r_basis IS 'contract: tick value / tick size from symbol.spec_changed; money: own profit per price unit; money_symbol_estimate: pooled over the symbol; price: price-unit R, costs ignored';
 COMMENT ON COLUMN trades.r_price IS '(exit_vwap - entry_vwap) * sign / |entry_vwap - initial_sl| (price units, before costs)';
-COMMENT ON COLUMN trades.value_per_point IS 'estimated money per 1.0 price unit per lot (see r_basis)';
+COMMENT ON COLUMN trades.value_per_point IS 'money per 1.0 price unit per lot: from the contract spec, else estimated (see r_basis)';
 COMMENT ON COLUMN trades.planned_r IS '|TP - entry| / |entry - initial SL| with TP from the order, first stop move, or recommendation';
 COMMENT ON COLUMN trades.close_reason IS 'reason of the last closing deal: sl, tp, client, expert, so, ...';
 COMMENT ON COLUMN trades.trail_count IS 'stop moves that changed the SL (method other than initial)';

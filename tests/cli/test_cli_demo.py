@@ -91,6 +91,10 @@ def test_the_demo_journal_verifies_and_every_event_type_is_present(tmp_path: Pat
     events: list[Event] = list(read_events(journal))
 
     assert verified.stdout == "ok: 528 events in 1 segment, last seq 528\n"
+    # make demo adds the paper-trading session: together they cover the whole catalogue
+    from tradejournal.producers.mt5.demo import run_demo
+
+    events += run_demo(journal)
     imports_only = {"legacy.row_imported"}  # written by `import legacy-sqlite`, never by a bot
     assert {event_tag(e) for e in events} == set(EVENT_TYPES) - imports_only
     for event in events:

@@ -29,13 +29,15 @@ def _help(*args: str) -> str:
 
 def test_the_expected_commands_exist() -> None:
     assert COMMANDS == [
-        "append", "demo", "export", "import", "init", "rebuild", "repair", "restore", "sql",
-        "stats", "tail", "trade", "trades", "verify",
+        "append", "audit", "demo", "export", "import", "init", "mt5", "rebuild", "repair",
+        "report", "restore", "sql", "stats", "tail", "trade", "trades", "verify",
     ]  # fmt: skip
     assert SUBCOMMANDS == [
         ("export", "verify"),
         ("import", "legacy-sqlite"),
         ("import", "mt5-report"),
+        ("mt5", "backfill"),
+        ("mt5", "run"),
     ]
 
 

@@ -47,8 +47,8 @@ from tradejournal.events import (
 GOLDEN_SCHEMA = Path(__file__).resolve().parents[1] / "golden" / "event_schema.json"
 TAG_RE = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
 
-# DESIGN.md "The event catalogue (v1)": family -> tags -> the fields DESIGN.md requires.
-# Where the catalogue spells a DESIGN.md field differently, the comment says why.
+# The catalogue as designed (README, "Event catalogue (v1)"): family -> tags -> required fields.
+# Where the code spells a designed field differently, the comment says why.
 DESIGN_CATALOGUE: dict[str, dict[str, set[str]]] = {
     "conversation": {
         "conversation.started": {"conversation_id", "user_id", "chat_id"},
@@ -194,6 +194,21 @@ DESIGN_CATALOGUE: dict[str, dict[str, set[str]]] = {
     "experiment": {
         "experiment.started": {"experiment_id", "variants"},
         "experiment.assigned": {"user_id", "variant"},
+    },
+    # issue 7 (MT5 producer): the terminal's connection state and contract specifications
+    "terminal": {
+        "terminal.connected": {"server"},
+        "terminal.disconnected": {"error_code", "error"},
+        "symbol.spec_changed": {
+            "symbol",
+            "digits",
+            "tick_size",
+            "tick_value",
+            "contract_size",
+            "volume_min",
+            "volume_step",
+            "volume_max",
+        },
     },
     "legacy": {
         "legacy.row_imported": {"source_file", "source_table", "source_key", "raw"},

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tradejournal.cli.main import cli
 from tradejournal.producers.config import (
@@ -252,3 +254,40 @@ def test_the_validation_example_in_the_docs_gives_the_messages_shown(tmp_path: P
         load_config(tmp_path / "tradejournal.toml")
     message = str(caught.value).replace(str(tmp_path / "tradejournal.toml"), "tradejournal.toml")
     assert message + "\n" == "config tradejournal.toml" + shown
+
+
+ALL_KEYS = [
+    (section, key)
+    for section in Config.__struct_fields__
+    for key in getattr(Config(), section).__struct_fields__
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(ALL_KEYS), min_size=1, max_size=25, unique=True))
+def test_every_wrong_key_is_reported_however_many_there_are(
+    wrong: list[tuple[str, str]],
+) -> None:
+    # an inline table is the wrong type for every key: one message each, none hidden by another
+    lines: dict[str, list[str]] = {}
+    for section, key in wrong:
+        lines.setdefault(section, []).append(f"{key} = {{ x = 1 }}")
+    text = "\n".join(f"[{s}]\n" + "\n".join(keys) for s, keys in lines.items())
+    problems = _problems(text)
+    assert len(problems) == len(wrong)
+    assert sorted(p.split(" ", 1)[0].split("[", 1)[0] for p in problems) == sorted(
+        f"{s}.{k}" + ("." + "x" if k == "prices" else "") for s, k in wrong
+    )
+
+
+def test_patterns_and_unknown_names_are_explained_in_words() -> None:
+    assert _problems('foo = 1\n[paper]\ncurrency = "usd"\n[telegram]\nbase_url = "ftp://x"\n') == [
+        "foo: unknown section (known in the file: journal, mt5, mt5linux, paper, oco, trailing,"
+        " scanner, alerts, telegram, openai, recommendations, export, logging)",
+        'paper.currency = "usd": expected three capital letters (e.g. USD)',
+        'telegram.base_url = "ftp://x": expected an http:// or https:// URL',
+    ]
+    assert _problems("[scanner]\ninterval_s = true\nbars = 300.5\n") == [
+        "scanner.interval_s = true: expected a number, found true or false",
+        "scanner.bars = 300.5: expected an integer, found a number",
+    ]

@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from mt5_summary_ref import mt5_summary
 from openpyxl import Workbook
 
-from tradejournal.producers.mt5.mt5_summary_ref import mt5_summary
 from tradejournal.producers.mt5.report import ParsedReport, ReportError, parse_report
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "mt5-reports"

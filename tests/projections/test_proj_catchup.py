@@ -144,7 +144,7 @@ def test_old_schema_version_is_upcast(journal_dir: Path) -> None:
     cols, rows = P.query(
         journal_dir, "SELECT duration_ms, schema_version FROM metrics ORDER BY seq"
     )
-    assert rows == [(12.5, 2), (1500.0, 1)]
+    assert rows == [(12.5, 2), (1500.0, 2)]  # upcast on load, as events/upcast.py does
 
 
 def test_decimals_are_exact(journal_dir: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 from pathlib import Path
 
+import mt5_summary_ref
 import pytest
 from proj_helpers import write
 from proj_scenario import at, deal, deposit
@@ -30,7 +31,7 @@ FILES = (
 def test_real_reports(tmp_path: Path, path: Path) -> None:
     report_mod = pytest.importorskip("tradejournal.producers.mt5.report")
     importer = pytest.importorskip("tradejournal.producers.mt5.importer")
-    ref = pytest.importorskip("tradejournal.producers.mt5.mt5_summary_ref")
+    ref = mt5_summary_ref
     report = report_mod.parse_report(path)
     jd = tmp_path / "journal"
     write(jd, importer.report_events(report, "acct"))

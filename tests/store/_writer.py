@@ -25,7 +25,7 @@ feed JOURNAL FIRST COUNT
     Append ``m:FIRST`` .. ``m:FIRST+COUNT-1`` one by one, sleeping ``--sleep`` between them.
 
 phase JOURNAL ACKS PHASE
-    Crash-in-every-phase (event-store-rules.md §8.3): patch one step of the store so that this
+    Crash-in-every-phase (docs/design.md, "How crash safety is tested"): patch one step of the store so that this
     process SIGKILLs itself right there, then append (acking each) until it dies. PHASE is one of
     ``before-seal`` (old segment fsynced, no seal), ``after-seal`` (seal written, segment still
     writable), ``after-chmod`` (sealed and read-only, no new segment), ``after-create`` (new

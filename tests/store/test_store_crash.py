@@ -1,4 +1,4 @@
-"""Real processes, real SIGKILL, real write failures (event-store-rules.md §8.3–8.5).
+"""Real processes, real SIGKILL, real write failures (docs/design.md, "How crash safety is tested").
 
 * kill harness: writers append in a loop and ack (id, seq) only after append returned; the test
   SIGKILLs random writers at random moments and restarts them; every acked id must be in the log

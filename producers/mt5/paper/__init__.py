@@ -5,7 +5,8 @@ parts — clock and server time (:mod:`.clock`), symbol specifications (:mod:`.s
 money (:mod:`.book`), request reading and checks (:mod:`.requests`, :mod:`.checks`), execution
 (:mod:`.execution`), pending orders (:mod:`.pending`), the server's own reactions to prices and
 time (:mod:`.market`), the trade server (:mod:`.trade`), bars (:mod:`.bars`), price feeds
-(:mod:`.feeds`), faults (:mod:`.faults`) and history selection (:mod:`.history`).
+(:mod:`.feeds`, :mod:`.session`), faults (:mod:`.faults`) and history selection
+(:mod:`.history`), the read side (:mod:`.queries`) and the controls (:mod:`.core`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from .clock import DEFAULT_START, ServerClock
 from .core import DEFAULT_QUOTES
 from .feeds import CsvBar, CsvBarFeed, FeedTick, RandomWalkFeed, read_bars
+from .session import FEEDS, paper_session
 from .specs import DEFAULT_SPECS, SymbolSpec
 from .terminal import PaperTerminal
 
@@ -20,6 +22,7 @@ __all__ = [
     "DEFAULT_QUOTES",
     "DEFAULT_SPECS",
     "DEFAULT_START",
+    "FEEDS",
     "CsvBar",
     "CsvBarFeed",
     "FeedTick",
@@ -27,5 +30,6 @@ __all__ = [
     "RandomWalkFeed",
     "ServerClock",
     "SymbolSpec",
+    "paper_session",
     "read_bars",
 ]

@@ -78,8 +78,11 @@ class BarBook:
 
     def rates(self, timeframe: int) -> np.ndarray:
         """All bars aggregated to ``timeframe``, oldest first."""
+        return self._aggregate(self._times, timeframe)
+
+    def _aggregate(self, times: list[int], timeframe: int) -> np.ndarray:
         rows: list[tuple[int, float, float, float, float, int, int, int]] = []
-        for t in self._times:
+        for t in times:
             o, h, low, close, ticks, spread = self._bars[t]
             b = _bucket(t, timeframe)
             if rows and rows[-1][0] == b:
@@ -90,20 +93,41 @@ class BarBook:
                 rows.append((b, o, h, low, close, int(ticks), int(spread), 0))
         return np.array(rows, dtype=RATES_DTYPE)
 
+    def _tail(self, end: int, timeframe: int, buckets: int) -> np.ndarray:
+        """The last ``buckets`` aggregated bars made of base bars ``[:end]`` (walks back only as
+        far as needed, so a scanner's call costs what it asks for, not the whole history)."""
+        seen, last, i = 0, None, end
+        while i > 0:
+            b = _bucket(self._times[i - 1], timeframe)
+            if b != last:
+                if seen == buckets:
+                    break
+                seen, last = seen + 1, b
+            i -= 1
+        return self._aggregate(self._times[i:end], timeframe)
+
     def from_pos(self, timeframe: int, start_pos: int, count: int) -> np.ndarray:
         """``copy_rates_from_pos``: ``count`` bars ending ``start_pos`` bars back from the newest."""
-        all_ = self.rates(timeframe)
-        end = len(all_) - start_pos
-        return all_[max(0, end - count) : max(0, end)]
+        if start_pos < 0 or count <= 0:
+            return np.array([], dtype=RATES_DTYPE)
+        tail = self._tail(len(self._times), timeframe, start_pos + count)
+        return tail[: max(0, len(tail) - start_pos)]
 
     def from_date(self, timeframe: int, date_from: int, count: int) -> np.ndarray:
         """``copy_rates_from``: ``count`` bars opening at or before ``date_from``."""
-        all_ = self.rates(timeframe)
-        end = int(np.searchsorted(all_["time"], date_from, side="right"))
-        return all_[max(0, end - count) : end]
+        if count <= 0:
+            return np.array([], dtype=RATES_DTYPE)
+        end = bisect.bisect_right(self._times, date_from)
+        # bars of the bucket holding date_from may continue after it: include them
+        if end:
+            b = _bucket(self._times[end - 1], timeframe)
+            while end < len(self._times) and _bucket(self._times[end], timeframe) == b:
+                end += 1
+        return self._tail(end, timeframe, count)
 
     def range(self, timeframe: int, date_from: int, date_to: int) -> np.ndarray:
         """``copy_rates_range``: bars opening within [date_from, date_to]."""
-        all_ = self.rates(timeframe)
-        mask = (all_["time"] >= date_from) & (all_["time"] <= date_to)
-        return all_[mask]
+        lo = bisect.bisect_left(self._times, _bucket(date_from, timeframe))
+        hi = bisect.bisect_right(self._times, date_to + timeframe_seconds(timeframe) * 2)
+        agg = self._aggregate(self._times[lo:hi], timeframe)
+        return agg[(agg["time"] >= date_from) & (agg["time"] <= date_to)]

@@ -2,8 +2,9 @@
 
 MT5 stamps every record with *trade-server* time (epoch numbers shifted by the server's UTC
 offset), not UTC. :class:`ServerClock` keeps UTC internally and converts with either a fixed
-offset (``utc_offset_h=2``) or a zoneinfo zone (``server_tz="Europe/Athens"``: +2 in winter, +3 in
-summer, the usual "GMT+2/+3" broker time), so a DST change at a date can be simulated.
+offset (``utc_offset_h=2``) or a zone: a zoneinfo name (``server_tz="Europe/Athens"``: +2 in
+winter, +3 in summer on the EU dates) or ``"ny-close"`` — New York time + 7 h, the "GMT+2/+3"
+most forex brokers run, switching on the US dates — so a DST change at a date can be simulated.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-__all__ = ["DEFAULT_START", "ServerClock", "to_epoch"]
+__all__ = ["DEFAULT_START", "NY_CLOSE", "ServerClock", "to_epoch"]
+
+NY_CLOSE = "ny-close"
+"""``server_tz`` value for New York time + 7 h (UTC+2 / UTC+3 on the US DST dates)."""
 
 DEFAULT_START = dt.datetime(2026, 1, 5, 0, 0, tzinfo=dt.UTC)
 """A Monday: where a paper session starts unless told otherwise."""
@@ -40,6 +44,9 @@ class ServerClock:
             raise ValueError("start must be a timezone-aware datetime")
         self._utc_ms = int(round(start.timestamp() * 1000))
         self._fixed_ms = int(round(utc_offset_h * 3_600_000))
+        self._extra_ms = 0
+        if server_tz == NY_CLOSE:
+            server_tz, self._extra_ms = "America/New_York", 7 * 3_600_000
         self._zone = zoneinfo.ZoneInfo(server_tz) if server_tz else None
 
     @property
@@ -57,7 +64,7 @@ class ServerClock:
             return self._fixed_ms
         at = dt.datetime.fromtimestamp((self._utc_ms if utc_ms is None else utc_ms) / 1000, dt.UTC)
         delta = at.astimezone(self._zone).utcoffset()
-        return int(delta.total_seconds() * 1000) if delta is not None else 0
+        return (int(delta.total_seconds() * 1000) if delta is not None else 0) + self._extra_ms
 
     @property
     def server_ms(self) -> int:

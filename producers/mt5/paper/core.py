@@ -4,13 +4,17 @@
 script) and the knobs a test or a paper-trading session turns: ``set_quote``, ``advance`` /
 ``set_time``, ``deposit`` / ``withdraw`` / ``credit`` (``DEAL_TYPE_BALANCE``/``CREDIT`` deals),
 ``disconnect`` / ``reconnect``, ``fail_next`` / ``requote_next`` / ``none_next``,
-``close_market`` / ``open_market``, ``set_autotrading``, ``run_feed`` and ``load_bars``.
+``close_market`` / ``open_market``, ``set_autotrading``, ``manual`` (a person's requests), ``run_feed`` / ``attach_feed`` +
+``step`` and ``load_bars``. Every public call holds one re-entrant lock, so threads (the bot's
+jobs, a threaded RPyC server) can share a terminal.
 :class:`~.terminal.PaperTerminal` adds the MetaTrader5 functions on top.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
@@ -21,7 +25,7 @@ from .book import Account, Book, Quote
 from .checks import comment_for
 from .clock import DEFAULT_START, ServerClock
 from .execution import Executor
-from .faults import Faults, ScriptedFailure
+from .faults import NO_IPC, Faults, ScriptedFailure
 from .feeds import CsvBar, FeedTick
 from .market import Market
 from .specs import DEFAULT_SPECS, SymbolSpec
@@ -74,7 +78,9 @@ class PaperCore:
         self.trader = Trader(self.book, self.clock, self.executor)
         self.faults = Faults()
         self.bars: dict[str, BarBook] = {s.name: BarBook() for s in specs}
-        self.selected: set[str] = set()
+        self.selected: set[str] = {s.name for s in specs}  # all in Market Watch
+        self.feed: Iterator[FeedTick] | None = None
+        self.lock = threading.RLock()
         self._error: tuple[int, str] = (c.RES_S_OK, "Success")
         self._initialized = False
         self._request_id = 0
@@ -84,6 +90,16 @@ class PaperCore:
                 self.set_quote(symbol, bid, ask)
         if balance:
             self.deposit(balance, "Initial deposit")
+
+    def _ok(self) -> bool:
+        if not self._initialized or not self.faults.connected:
+            self._error = NO_IPC
+            return False
+        self._error = (c.RES_S_OK, "Success")
+        return True
+
+    def _fail(self, code: int, message: str) -> None:
+        self._error = (code, message)
 
     # -- prices and time -------------------------------------------------------------------
     def set_quote(self, symbol: str, bid: float, ask: float) -> None:
@@ -131,6 +147,14 @@ class PaperCore:
             if max_ticks is not None and n >= max_ticks:
                 break
         return n
+
+    def attach_feed(self, feed: Iterable[FeedTick]) -> None:
+        """Use ``feed`` for :meth:`step` (a paper-trading session's price source)."""
+        self.feed = iter(feed)
+
+    def step(self, count: int = 1) -> int:
+        """Apply the attached feed's next ``count`` quotes; returns how many there were."""
+        return 0 if self.feed is None else self.run_feed(self.feed, max_ticks=count)
 
     def load_bars(self, symbol: str, bars: Iterable[CsvBar]) -> None:
         """Add history bars (UTC open times) for ``copy_rates_*``, e.g. a CSV feed's warm-up."""
@@ -206,6 +230,17 @@ class PaperCore:
     def open_market(self, symbol: str) -> None:
         """Reopen ``symbol``."""
         self.trader.closed_markets.discard(symbol)
+
+    @contextlib.contextmanager
+    def manual(self, reason: int = c.ORDER_REASON_CLIENT) -> Iterator[None]:
+        """Requests sent inside come from a person — the desktop terminal (``CLIENT``), ``MOBILE``
+        or ``WEB`` — instead of a program (``EXPERT``): their orders, deals and positions carry
+        that reason, and the AutoTrading button does not stop them."""
+        before, self.trader.reason = self.trader.reason, reason
+        try:
+            yield
+        finally:
+            self.trader.reason = before
 
     def set_autotrading(self, enabled: bool) -> None:
         """Switch the terminal's AutoTrading button (off: ``CLIENT_DISABLES_AT``)."""

@@ -7,6 +7,7 @@ mid price by a Gaussian number of points every ``interval_s`` (same seed, same p
 ``tick_volume``, ``spread``; ``time`` in ISO 8601 UTC or epoch seconds): each bar becomes four
 quotes — open, then low and high (in the order the bar's colour suggests), then close — spread
 over the bar. Its first ``warmup`` bars can be loaded as history instead (for the scanner).
+Bars exported from MT5 carry server time: give ``utc_offset_h`` (e.g. 2) to read them as UTC.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import csv
 import datetime as dt
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 __all__ = ["CsvBar", "CsvBarFeed", "FeedTick", "RandomWalkFeed", "read_bars"]
@@ -120,16 +121,23 @@ class CsvBarFeed:
         spread_points: int = 10,
         digits: int = 5,
         warmup: int = 0,
+        utc_offset_h: float = 0.0,
     ) -> None:
         self.symbol = symbol
-        bars = read_bars(path)
+        shift = int(round(utc_offset_h * 3600))
+        bars = [replace(b, time=b.time - shift) for b in read_bars(path)]
         self.history = bars[:warmup]
         self._bars = bars[warmup:]
         self._width = bar_seconds
         self._spread = spread_points
         self._digits = digits
+        self._ticks = self._replay()
 
     def __iter__(self) -> Iterator[FeedTick]:
+        """The quotes not replayed yet (the replay resumes where the last run stopped)."""
+        return self._ticks
+
+    def _replay(self) -> Iterator[FeedTick]:
         point = 10.0**-self._digits
         for bar in self._bars:
             spread = (bar.spread or self._spread) * point

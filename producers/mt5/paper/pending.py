@@ -64,15 +64,15 @@ def check_pending(book: Book, clock: ServerClock, r: Request, *, new: bool) -> i
     return code
 
 
-def place(book: Book, clock: ServerClock, r: Request) -> int:
-    """Place the (checked) pending order ``r``; returns its ticket."""
+def place(book: Book, clock: ServerClock, r: Request, reason: int = c.ORDER_REASON_EXPERT) -> int:
+    """Place the (checked) pending order ``r`` (from ``reason``'s platform); returns its ticket."""
     now = clock.server_ms
     order = Order(
         ticket=book.order_ticket(), symbol=r.symbol, type=r.type, volume=r.volume,
         price_open=r.price, setup_ms=now, price_stoplimit=r.stoplimit, sl=r.sl, tp=r.tp,
         type_time=r.type_time, type_filling=r.type_filling,
         expiration=r.expiration if r.type_time in (c.ORDER_TIME_SPECIFIED, c.ORDER_TIME_SPECIFIED_DAY) else 0,
-        magic=r.magic, comment=r.comment, expire_at=_expire_at(r.type_time, r.expiration, now // 1000),
+        magic=r.magic, comment=r.comment, reason=reason, expire_at=_expire_at(r.type_time, r.expiration, now // 1000),
         price_current=book.quotes[r.symbol].ask if is_buy(r.type) else book.quotes[r.symbol].bid,
     )  # fmt: skip
     book.orders[order.ticket] = order
@@ -115,9 +115,9 @@ def modify(book: Book, clock: ServerClock, r: Request) -> int:
     return c.TRADE_RETCODE_DONE
 
 
-def _finish(book: Book, clock: ServerClock, order: Order, state: int) -> None:
+def _finish(book: Book, clock: ServerClock, order: Order, state: int, at_ms: int = 0) -> None:
     del book.orders[order.ticket]
-    done = replace(order, state=state, done_ms=clock.server_ms)
+    done = replace(order, state=state, done_ms=at_ms or clock.server_ms)
     book.history_orders.append(done.record())
 
 
@@ -136,8 +136,8 @@ def reject(book: Book, clock: ServerClock, order: Order) -> None:
 
 
 def expire_due(book: Book, clock: ServerClock) -> None:
-    """Expire every active order whose expiry time has come."""
+    """Expire every active order whose expiry time has come (stamped at its expiry time)."""
     now = clock.server_s
-    for order in sorted(book.orders.values(), key=lambda o: o.ticket):
+    for order in sorted(book.orders.values(), key=lambda o: (o.expire_at, o.ticket)):
         if order.expire_at and now >= order.expire_at:
-            _finish(book, clock, order, c.ORDER_STATE_EXPIRED)
+            _finish(book, clock, order, c.ORDER_STATE_EXPIRED, order.expire_at * 1000)

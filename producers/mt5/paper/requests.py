@@ -10,6 +10,7 @@ why (:class:`BadRequest`). ``expiration`` may be an epoch number (server time) o
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -59,13 +60,16 @@ class Request:
 
 
 def _number(key: str, value: Any, kind: type) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise BadRequest(f'Invalid "{key}" argument')
+    if kind is int and isinstance(value, numbers.Integral):
+        return int(value)  # exact, even for tickets beyond 2**53
+    number = float(value)
     if kind is int:
-        if isinstance(value, float) and not value.is_integer():
+        if not number.is_integer():
             raise BadRequest(f'Invalid "{key}" argument')
-        return int(value)
-    return float(value)
+        return int(number)
+    return number
 
 
 def read_request(request: Mapping[str, Any]) -> Request:

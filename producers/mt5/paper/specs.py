@@ -107,7 +107,8 @@ def symbol_info(
         2 if c.ORDER_FILLING_IOC in spec.fillings else 0
     )
     values: dict[str, object] = {
-        name: _ZEROS[kind] for name, kind in SymbolInfo.__annotations__.items()
+        name: _ZEROS[str(getattr(kind, "__forward_arg__", kind))]  # 3.11: ForwardRef("bool")
+        for name, kind in SymbolInfo.__annotations__.items()
     }
     values.update(
         custom=False,

@@ -10,26 +10,22 @@ broker-server epoch numbers. The controls (prices, clock, money, faults, feeds) 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import inspect
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..api import constants as c
 from ..api.info import AccountInfo, SymbolInfo, TerminalInfo
-from ..api.protocol import DateLike, Rates
 from ..api.records import (
     OrderCheckResult,
     OrderSendResult,
     Tick,
-    TradeDeal,
-    TradeOrder,
-    TradePosition,
 )
-from .bars import timeframe_seconds
-from .checks import comment_for, is_buy
-from .clock import to_epoch
-from .core import PaperCore
+from .checks import comment_for
 from .faults import NO_IPC
-from .history import in_range, match_group
+from .history import match_group
+from .queries import PaperQueries
 from .requests import BadRequest, read_request
 from .specs import symbol_info
 
@@ -38,7 +34,7 @@ __all__ = ["PaperTerminal"]
 _CONSTANTS = {k: v for k, v in vars(c).items() if k.isupper() and isinstance(v, int)}
 
 
-class PaperTerminal(PaperCore):
+class PaperTerminal(PaperQueries):
     """A paper broker with the MetaTrader5 package's interface (see the module docstring)."""
 
     def __getattr__(self, name: str) -> int:
@@ -47,16 +43,6 @@ class PaperTerminal(PaperCore):
             return _CONSTANTS[name]
         except KeyError:
             raise AttributeError(name) from None
-
-    def _ok(self) -> bool:
-        if not self._initialized or not self.faults.connected:
-            self._error = NO_IPC
-            return False
-        self._error = (c.RES_S_OK, "Success")
-        return True
-
-    def _fail(self, code: int, message: str) -> None:
-        self._error = (code, message)
 
     # -- lifecycle -------------------------------------------------------------------------
     def initialize(
@@ -114,7 +100,7 @@ class PaperTerminal(PaperCore):
             a.login, c.ACCOUNT_TRADE_MODE_DEMO, a.leverage, 200, c.ACCOUNT_STOPOUT_MODE_PERCENT,
             a.trade_allowed, True,
             c.ACCOUNT_MARGIN_MODE_RETAIL_HEDGING if a.hedging else c.ACCOUNT_MARGIN_MODE_RETAIL_NETTING,
-            2, False, a.balance, a.credit, round(sum((p.profit for p in b.positions.values()), 0.0), 2),
+            2, False, a.balance, a.credit, b.floating(),
             equity, margin, round(equity - margin, 2), b.margin_level(), a.margin_so_call,
             a.margin_so_so, 0.0, 0.0, 0.0, 0.0, 0.0, a.name, a.server, a.currency, a.company,
         )  # fmt: skip
@@ -175,129 +161,6 @@ class PaperTerminal(PaperCore):
         (self.selected.add if enable else self.selected.discard)(symbol)
         return True
 
-    # -- bars ------------------------------------------------------------------------------
-    def _bars_ok(self, symbol: str, timeframe: int) -> bool:
-        if not self._ok():
-            return False
-        try:
-            timeframe_seconds(timeframe)
-        except ValueError:
-            self._fail(c.RES_E_INVALID_PARAMS, "Invalid timeframe")
-            return False
-        if symbol not in self.bars:
-            self._fail(c.RES_E_NOT_FOUND, "Terminal: Call failed")
-            return False
-        return True
-
-    def copy_rates_from_pos(
-        self, symbol: str, timeframe: int, start_pos: int, count: int
-    ) -> Rates | None:
-        """``count`` bars ending ``start_pos`` bars before the current one, oldest first."""
-        if not self._bars_ok(symbol, timeframe):
-            return None
-        return self.bars[symbol].from_pos(timeframe, start_pos, count)
-
-    def copy_rates_from(
-        self, symbol: str, timeframe: int, date_from: DateLike, count: int
-    ) -> Rates | None:
-        """``count`` bars opening at or before ``date_from`` (server time)."""
-        if not self._bars_ok(symbol, timeframe):
-            return None
-        return self.bars[symbol].from_date(timeframe, int(to_epoch(date_from)), count)
-
-    def copy_rates_range(
-        self, symbol: str, timeframe: int, date_from: DateLike, date_to: DateLike
-    ) -> Rates | None:
-        """Bars opening within [date_from, date_to] (server time)."""
-        if not self._bars_ok(symbol, timeframe):
-            return None
-        return self.bars[symbol].range(timeframe, int(to_epoch(date_from)), int(to_epoch(date_to)))
-
-    # -- positions and orders --------------------------------------------------------------
-    def positions_total(self) -> int | None:
-        """Number of open positions."""
-        return len(self.book.positions) if self._ok() else None
-
-    def positions_get(
-        self, *, symbol: str | None = None, group: str | None = None, ticket: int | None = None
-    ) -> tuple[TradePosition, ...] | None:
-        """Open positions, all or by ``symbol`` / ``group`` / ``ticket``."""
-        if not self._ok():
-            return None
-        self.book.revalue()
-        rows = sorted(self.book.positions.values(), key=lambda p: (p.time_ms, p.ticket))
-        return tuple(
-            p.record() for p in rows
-            if (symbol is None or p.symbol == symbol) and (ticket is None or p.ticket == ticket)
-            and (group is None or match_group(p.symbol, group))
-        )  # fmt: skip
-
-    def orders_total(self) -> int | None:
-        """Number of active pending orders."""
-        return len(self.book.orders) if self._ok() else None
-
-    def orders_get(
-        self, *, symbol: str | None = None, group: str | None = None, ticket: int | None = None
-    ) -> tuple[TradeOrder, ...] | None:
-        """Active pending orders, all or by ``symbol`` / ``group`` / ``ticket``."""
-        if not self._ok():
-            return None
-        for o in self.book.orders.values():
-            q = self.book.quotes[o.symbol]
-            o.price_current = q.ask if is_buy(o.type) else q.bid
-        return tuple(
-            o.record() for t, o in sorted(self.book.orders.items())
-            if (symbol is None or o.symbol == symbol) and (ticket is None or t == ticket)
-            and (group is None or match_group(o.symbol, group))
-        )  # fmt: skip
-
-    # -- history ---------------------------------------------------------------------------
-    def history_orders_total(self, date_from: DateLike, date_to: DateLike) -> int | None:
-        """Number of history orders done within the range."""
-        got = self.history_orders_get(date_from, date_to)
-        return None if got is None else len(got)
-
-    def history_orders_get(
-        self, date_from: DateLike | None = None, date_to: DateLike | None = None, *,
-        group: str | None = None, ticket: int | None = None, position: int | None = None,
-    ) -> tuple[TradeOrder, ...] | None:  # fmt: skip
-        """Finished orders: by range (``time_setup``, optional ``group``), ``ticket`` or ``position``."""
-        if not self._ok():
-            return None
-        rows = self.book.history_orders
-        if ticket is not None:
-            return tuple(o for o in rows if o.ticket == ticket)
-        if position is not None:
-            return tuple(o for o in rows if o.position_id == position)
-        if date_from is None or date_to is None:
-            self._fail(c.RES_E_INVALID_PARAMS, "Invalid arguments")
-            return None
-        rows = in_range(rows, "time_setup", date_from, date_to)
-        return tuple(o for o in rows if group is None or match_group(o.symbol, group))
-
-    def history_deals_total(self, date_from: DateLike, date_to: DateLike) -> int | None:
-        """Number of deals within the range."""
-        got = self.history_deals_get(date_from, date_to)
-        return None if got is None else len(got)
-
-    def history_deals_get(
-        self, date_from: DateLike | None = None, date_to: DateLike | None = None, *,
-        group: str | None = None, ticket: int | None = None, position: int | None = None,
-    ) -> tuple[TradeDeal, ...] | None:  # fmt: skip
-        """Deals: by range (optional ``group``), by ORDER ``ticket`` or by ``position`` id."""
-        if not self._ok():
-            return None
-        rows = self.book.deals
-        if ticket is not None:
-            return tuple(d for d in rows if d.order == ticket)
-        if position is not None:
-            return tuple(d for d in rows if d.position_id == position)
-        if date_from is None or date_to is None:
-            self._fail(c.RES_E_INVALID_PARAMS, "Invalid arguments")
-            return None
-        rows = in_range(rows, "time", date_from, date_to)
-        return tuple(d for d in rows if group is None or match_group(d.symbol, group))
-
     # -- trading ---------------------------------------------------------------------------
     def order_calc_margin(
         self, action: int, symbol: str, volume: float, price: float
@@ -335,7 +198,7 @@ class PaperTerminal(PaperCore):
         margin, equity = round(b.used_margin() + extra, 2), b.equity()
         level = round(equity / margin * 100, 2) if margin else 0.0
         return OrderCheckResult(
-            code, b.account.balance, equity, round(sum((p.profit for p in b.positions.values()), 0.0), 2),
+            code, b.account.balance, equity, b.floating(),
             margin, round(equity - margin, 2), level, "Done" if not code else comment_for(code), r.echo(),
         )  # fmt: skip
 
@@ -369,3 +232,17 @@ class PaperTerminal(PaperCore):
 
 for _name, _value in _CONSTANTS.items():
     setattr(PaperTerminal, _name, _value)
+
+
+def _locked(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def call(self: PaperTerminal, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return fn(self, *args, **kwargs)
+
+    return call
+
+
+for _name, _fn in inspect.getmembers(PaperTerminal, inspect.isfunction):
+    if not _name.startswith("_"):
+        setattr(PaperTerminal, _name, _locked(_fn))

@@ -47,6 +47,7 @@ class Trader:
     executor: Executor
     closed_markets: set[str] = field(default_factory=set)
     autotrading: bool = True
+    reason: int = c.ORDER_REASON_EXPERT  # where requests come from (API = expert)
 
     def _position(self, r: Request) -> Position | None:
         if r.position:
@@ -56,7 +57,7 @@ class Trader:
         return None
 
     def _gate(self, r: Request) -> int:
-        if not self.autotrading:
+        if not self.autotrading and self.reason == c.ORDER_REASON_EXPERT:
             return c.TRADE_RETCODE_CLIENT_DISABLES_AT
         if not self.book.account.trade_allowed:
             return c.TRADE_RETCODE_TRADE_DISABLED
@@ -154,12 +155,12 @@ class Trader:
                 MarketOrder(
                     r.symbol, buy, r.volume, quote.ask if buy else quote.bid, sl=r.sl, tp=r.tp,
                     magic=r.magic, comment=r.comment, position=r.position,
-                    type_filling=r.type_filling,
+                    type_filling=r.type_filling, order_reason=self.reason, deal_reason=self.reason,
                 )
             )  # fmt: skip
             return _done(fill)
         if r.action == c.TRADE_ACTION_PENDING:
-            ticket = place(self.book, self.clock, r)
+            ticket = place(self.book, self.clock, r, self.reason)
             return Outcome(c.TRADE_RETCODE_DONE, order=ticket, volume=r.volume, price=r.price)
         if r.action == c.TRADE_ACTION_SLTP:
             pos = self._position(r)

@@ -1,6 +1,6 @@
 """Reference computation of MetaTrader 5's report summary from a report's deals, in pure Python.
 
-Owns the executable statement of journal-stats.md §1 (the MT5-compatible summary), used by tests to
+Test-only: the executable statement of the MT5-compatible summary (docs/statistics.md), used to
 cross-check the DuckDB SQL. Invariant: each figure uses MT5's own definition, so rounding a result
 to the printed precision gives exactly the figure MT5 prints for the same deals.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from .report import ReportDeal
+from tradejournal.producers.mt5.report import ReportDeal
 
 __all__ = ["mt5_summary"]
 
