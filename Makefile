@@ -33,6 +33,7 @@ demo: $(STAMP)
 	rm -rf demo-journal
 	$(BIN)/tradejournal --journal demo-journal demo
 	$(BIN)/python -m tradejournal.producers.mt5.demo demo-journal
+	$(BIN)/python -m tradejournal.producers.telegram.demo demo-journal
 	$(BIN)/tradejournal --journal demo-journal verify
 	$(BIN)/tradejournal --journal demo-journal tail -n 8 --format table
 	$(BIN)/tradejournal --journal demo-journal stats

@@ -456,3 +456,6 @@ from .export_cmds import export, restore  # noqa: E402
 
 cli.add_command(export)
 cli.add_command(restore)
+from .bot_cmd import bot  # noqa: E402
+
+cli.add_command(bot)

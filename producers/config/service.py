@@ -95,6 +95,8 @@ class RecommendationSettings(_Section, frozen=True, kw_only=True):
     """[recommendations] — the life of a trade plan offered in the chat."""
 
     expire_after_s: Annotated[float, Meta(gt=0, description="an unanswered recommendation expires after this many seconds")] = 900.0  # fmt: skip
+    volume: Annotated[float, Meta(gt=0, description="lots of the market order sent when a plan is executed")] = 0.01  # fmt: skip
+    symbols: Annotated[list[str], Meta(description="symbols offered by the chat's \"Get trade plan\" button (empty: scanner.symbols)")] = []  # fmt: skip
 
 
 class ExportSettings(_Section, frozen=True, kw_only=True):

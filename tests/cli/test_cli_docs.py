@@ -29,8 +29,8 @@ def _help(*args: str) -> str:
 
 def test_the_expected_commands_exist() -> None:
     assert COMMANDS == [
-        "append", "audit", "demo", "export", "import", "init", "mt5", "rebuild", "repair",
-        "report", "restore", "sql", "stats", "tail", "trade", "trades", "verify",
+        "append", "audit", "bot", "demo", "export", "import", "init", "mt5", "rebuild",
+        "repair", "report", "restore", "sql", "stats", "tail", "trade", "trades", "verify",
     ]  # fmt: skip
     assert SUBCOMMANDS == [
         ("export", "verify"),
