@@ -1,4 +1,4 @@
-"""Run the benchmarks by hand: ``python -m benchmarks.run [store|projections|all] [--small]``.
+"""Run the benchmarks by hand: ``python -m benchmarks.run [store|projections|export|all] [--small]``.
 
 Prints markdown tables with the machine and date, ready for the README.
 """
@@ -14,7 +14,9 @@ from .machine import describe
 def main() -> None:
     """Parse arguments and run the chosen benchmarks."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("which", nargs="?", default="all", choices=["store", "projections", "all"])
+    parser.add_argument(
+        "which", nargs="?", default="all", choices=["store", "projections", "export", "all"]
+    )
     parser.add_argument("--small", action="store_true", help="10x smaller sizes (a quick check)")
     parser.add_argument("--workdir", type=Path, default=None, help="where to put the journals")
     args = parser.parse_args()
@@ -34,6 +36,11 @@ def main() -> None:
         else:
             print("### Projections\n")
             print(projections_bench.run(args.workdir, small=args.small))
+    if args.which in ("export", "all"):
+        from . import export_bench
+
+        print("\n### Snapshot export\n")
+        print(export_bench.run(args.workdir, days=20 // scale))
 
 
 if __name__ == "__main__":

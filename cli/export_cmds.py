@@ -7,9 +7,10 @@ tests call it directly; these commands parse options, show a progress bar and pr
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -32,10 +33,13 @@ def plural(n: int, word: str) -> str:
               help=f"Folder of the snapshots (one sub-folder per date).  [default: ${EXPORT_DIR_ENV}]")  # fmt: skip
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="The snapshot's label.  [default: today (UTC, or --tz)]")  # fmt: skip
-@click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
-              help="Time zone of the default date (IANA name).")  # fmt: skip
+@click.option("--tz", metavar="ZONE",
+              help="Time zone of the default date (IANA name).  [default: export.tz, else UTC]")  # fmt: skip
 @click.option("--keep", type=click.IntRange(min=1), metavar="N",
               help="Then keep only the N newest snapshots of this journal in DIR.")  # fmt: skip
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="Take DIR, --tz and --keep from the config's [export] section "
+              "(and the journal from [journal] unless --journal is given).")  # fmt: skip
 @click.option("--ml", "ml_file", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE.parquet|FILE.csv",
               help="Instead: write recommendations with features and outcomes for training.")  # fmt: skip
@@ -44,8 +48,9 @@ def export(
     ctx: click.Context,
     to_dir: Path | None,
     day: dt.datetime | None,
-    tz: str,
+    tz: str | None,
     keep: int | None,
+    config_file: Path | None,
     ml_file: Path | None,
 ) -> None:
     """Export a snapshot of the whole journal to DIR/YYYY-MM-DD/ (or a training set with --ml).
@@ -62,29 +67,42 @@ def export(
 
     \b
         tradejournal export --to /srv/tj-snapshots --keep 30
+        tradejournal export --config ~/trading/tradejournal.toml
         tradejournal export verify /srv/tj-snapshots/2026-11-30
         tradejournal export --ml recommendations.parquet
     """
     if ctx.invoked_subcommand is not None:
         return
     settings: Settings = ctx.obj
+    journal = settings.journal
+    if config_file is not None:
+        cfg = _export_config(ctx, config_file)
+        journal = cfg.get("journal", journal)
+        to_dir = to_dir or cfg["dir"]
+        tz = tz or cfg["tz"]
+        keep = keep if keep is not None else cfg["keep"]
     if ml_file is not None:
         from tradejournal.projections.export import export_ml
 
-        rows = export_ml(settings.journal, ml_file)
+        rows = export_ml(journal, ml_file)
         click.echo(f"wrote {plural(rows, 'recommendation')} to {ml_file}")
         return
     if to_dir is None:
-        raise click.UsageError(f"where to? pass --to DIR (or set ${EXPORT_DIR_ENV})")
+        raise click.UsageError(
+            f"where to? pass --to DIR or --config FILE (or set ${EXPORT_DIR_ENV})"
+        )
     from tradejournal.projections.export import SnapshotError, export_snapshot
 
     from . import output
 
+    labels = {"tables": "writing Parquet", "segments": "linking segments", "hash": "hashing"}
     try:
-        with output.stage_progress(enabled=sys.stderr.isatty()) as progress:
+        with output.stage_progress(enabled=sys.stderr.isatty()) as bar:
             result = export_snapshot(
-                settings.journal, to_dir, day.date() if day else None, keep, progress, tz=tz
-            )
+                journal, to_dir, day.date() if day else None, keep,
+                lambda stage, done, total: bar(labels.get(stage, stage), done, total),
+                tz=tz or "UTC",
+            )  # fmt: skip
     except SnapshotError as exc:
         raise click.ClickException(str(exc)) from exc
     m = result.manifest
@@ -96,6 +114,28 @@ def export(
     )
     for path in result.removed:
         click.echo(f"removed {path} (--keep {keep})")
+
+
+def _export_config(ctx: click.Context, path: Path) -> dict[str, Any]:
+    """The [export] settings (and [journal] path unless --journal was given) of a config file."""
+    from tradejournal.producers.config import ConfigError, load_config
+
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--config'") from exc
+    out: dict[str, Any] = {
+        "dir": Path(config.export.dir),
+        "tz": config.export.tz,
+        "keep": config.export.keep or None,  # 0: keep all
+    }
+    parent = ctx.parent
+    if parent is None or parent.get_parameter_source("journal") in (
+        click.core.ParameterSource.DEFAULT,
+        None,
+    ):
+        out["journal"] = Path(config.journal.path)
+    return out
 
 
 @export.command("verify")
@@ -150,10 +190,14 @@ def restore(source: Path, target: Path, new_id: bool) -> None:
     """
     from tradejournal.projections.export import SnapshotError, restore_snapshot
 
+    store_log = logging.getLogger("tradejournal.store")
+    was, store_log.disabled = store_log.disabled, True  # "index rebuilt" is expected here
     try:
         result = restore_snapshot(source, target, fresh_id=new_id)
     except SnapshotError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        store_log.disabled = was
     click.echo(
         f"restored {result.journal}: journal {result.journal_id}, "
         f"{plural(result.last_seq, 'event')} in {plural(result.segments, 'segment')}"

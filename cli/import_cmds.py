@@ -1,4 +1,5 @@
-"""``tradejournal import ...``: bring outside history into the journal (MT5 reports)."""
+"""``tradejournal import ...``: bring outside history into the journal (MT5 reports, the old
+bot's SQLite files: ``legacy_cmd.py``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .legacy_cmd import legacy_sqlite
 from .main import Settings, cli, plural
 
 __all__ = ["import_group", "mt5_report"]
@@ -58,3 +60,6 @@ def mt5_report(
         f"{result.account}: {plural(result.appended, 'new event')}, "
         f"{plural(result.duplicates, 'duplicate')}"
     )
+
+
+import_group.add_command(legacy_sqlite)

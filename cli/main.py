@@ -117,10 +117,9 @@ def init(settings: Settings, config: Path | None) -> None:
             raise click.ClickException(f"{config} already exists: not overwritten") from None
         click.echo(f"wrote example config to {config}: edit it, then run with --config {config}")
         return
-    from tradejournal.store import init_journal, journal_id
+    from tradejournal.store import init_journal
 
-    root = init_journal(settings.journal)
-    click.echo(f"created journal at {root} (id {journal_id(root)})")
+    click.echo(f"created journal at {init_journal(settings.journal)}")
 
 
 @cli.command()

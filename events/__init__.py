@@ -18,6 +18,7 @@ from .account import AccountBalanceChanged, AccountSnapshot
 from .conversation import ConversationEnded, ConversationMessage, ConversationStarted
 from .deal import DealFilled
 from .experiment import ExperimentAssigned, ExperimentStarted
+from .legacy import LegacyRowImported
 from .llm import LlmCalled
 from .oco import OcoCreated, OcoFailed, OcoTriggered
 from .ops import AlertRaised, BotStarted, BotStopped, MetricTiming
@@ -75,6 +76,7 @@ AnyEvent = (
     | TerminalConnected
     | TerminalDisconnected
     | SymbolSpecChanged
+    | LegacyRowImported
 )
 """The closed union of every v1 event type."""
 
@@ -268,6 +270,7 @@ __all__ = [
     "ExperimentAssigned",
     "ExperimentStarted",
     "InvalidEventError",
+    "LegacyRowImported",
     "LlmCalled",
     "MetricTiming",
     "OcoCreated",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -21,6 +20,7 @@ from tradejournal.events import new_id
 from .errors import CorruptionError
 from .layout import FORMAT_VERSION, Layout, atomic_write
 from .lock import InterProcessLock
+from .reader import open_layout
 
 __all__ = ["ensure_journal_id", "journal_id", "new_journal_meta"]
 
@@ -47,14 +47,17 @@ def _valid(value: object) -> bool:
 
 
 def journal_id(root: str | os.PathLike[str]) -> str | None:
-    """Return the journal's id, or None when it has none yet (never writes)."""
-    value = _read_meta(Layout(Path(root))).get(ID_FIELD)
+    """Return the journal's id, or None when it has none yet (never writes).
+
+    Raise JournalNotFoundError when there is no journal at ``root``.
+    """
+    value = _read_meta(open_layout(root)).get(ID_FIELD)
     return value if _valid(value) else None
 
 
 def ensure_journal_id(root: str | os.PathLike[str]) -> str:
     """Return the journal's id, giving it one first (in ``journal.json`` only) when missing."""
-    layout = Layout(Path(root))
+    layout = open_layout(root)
     found = journal_id(layout.root)
     if found is not None:
         return found

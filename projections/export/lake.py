@@ -19,6 +19,7 @@ import duckdb
 
 from ..api import run_readonly
 from ..errors import ProjectionError
+from ..schema import events_ddl
 from .manifest import MANIFEST_NAME, Manifest, SnapshotError, read_manifest
 from .parquet import EVENTS_DIR, TABLES_DIR
 
@@ -88,6 +89,10 @@ def connect_snapshots(root: str | os.PathLike[str]) -> duckdb.DuckDBPyConnection
                 "hive_partitioning = true, union_by_name = true, "
                 "hive_types = {'journal': VARCHAR, 'date': DATE})"
             )
+        else:  # only empty journals: the same columns, no rows
+            con.execute(events_ddl())
+            con.execute("ALTER TABLE events ADD COLUMN journal VARCHAR")
+            con.execute("ALTER TABLE events ADD COLUMN date DATE")
         allowed = _list([folder.resolve() for folder, _ in found.values()])
         con.execute(f"SET allowed_directories = {allowed}")
         con.execute("SET enable_external_access = false")

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from filelock import FileLock
 
-from tradejournal.store import ensure_journal_id, snapshot
+from tradejournal.store import StoreError, ensure_journal_id, snapshot
 from tradejournal.store.layout import fsync_dir
 
 from .._files import release
@@ -110,9 +110,12 @@ def export_snapshot(
         raise SnapshotError(f"keep must be at least 1, was {keep}")
     t0 = time.perf_counter()
     label = _label(date, tz)
+    try:
+        jid = ensure_journal_id(journal)  # before anything is written: the journal must exist
+    except StoreError as exc:
+        raise SnapshotError(str(exc)) from exc
     out = Path(to_dir)
     out.mkdir(parents=True, exist_ok=True)
-    jid = ensure_journal_id(journal)
     with FileLock(str(out / ".export.lock")):
         for stale in out.glob(".*.tmp-*"):  # a crashed export's leftovers (we hold the lock)
             shutil.rmtree(stale, ignore_errors=True)

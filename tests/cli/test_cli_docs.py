@@ -33,8 +33,12 @@ def test_the_expected_commands_exist() -> None:
         "repair", "report", "restore", "sql", "stats", "tail", "trade", "trades", "verify",
     ]  # fmt: skip
     assert SUBCOMMANDS == [
-        ("export", "verify"), ("import", "mt5-report"), ("mt5", "backfill"), ("mt5", "run"),
-    ]  # fmt: skip
+        ("export", "verify"),
+        ("import", "legacy-sqlite"),
+        ("import", "mt5-report"),
+        ("mt5", "backfill"),
+        ("mt5", "run"),
+    ]
 
 
 @pytest.mark.parametrize("name", ["", *COMMANDS])

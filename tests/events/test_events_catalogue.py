@@ -210,6 +210,9 @@ DESIGN_CATALOGUE: dict[str, dict[str, set[str]]] = {
             "volume_max",
         },
     },
+    "legacy": {
+        "legacy.row_imported": {"source_file", "source_table", "source_key", "raw"},
+    },
 }
 ENVELOPE_FIELDS = ("seq", "id", "type", "v", "ts", "recorded_ts", "producer", "account")
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -57,7 +59,10 @@ def test_export_needs_a_folder_and_a_valid_date(journal: Path, tmp_path: Path) -
     bad_date = run("--journal", str(journal), "export", "--to", str(tmp_path), "--date", "30/11")
     not_a_snapshot = run("export", "verify", str(tmp_path))
 
+    no_journal = run("--journal", str(tmp_path / "nope"), "export", "--to", str(tmp_path / "s"))
+
     assert missing.exit_code == 2 and "pass --to DIR" in missing.stderr
+    assert no_journal.exit_code == 1 and "no journal at" in no_journal.stderr
     assert bad_date.exit_code == 2
     assert not_a_snapshot.exit_code == 1 and "not a snapshot" in not_a_snapshot.stderr
     assert list(tmp_path.iterdir()) == []
@@ -73,6 +78,7 @@ def test_restore_from_a_snapshot(journal: Path, tmp_path: Path) -> None:
     )
 
     assert done.exit_code == 0, done.stderr
+    assert done.stderr == ""
     assert done.stdout.startswith(
         f"restored {tmp_path / 'r'}: journal {journal_id(journal)}, 528 events"
     )
@@ -153,3 +159,28 @@ def test_ml_export_as_csv_and_parquet(journal: Path, tmp_path: Path) -> None:
     n = duckdb.connect().execute(f"SELECT count(*) FROM '{tmp_path / 'ml.parquet'}'").fetchone()
     assert n == (len(rows),)
     assert wrong.exit_code == 1 and ".parquet or .csv" in wrong.stderr
+
+
+def test_export_takes_its_folder_zone_retention_and_journal_from_the_config(
+    journal: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "tj.toml"
+    config.write_text(
+        f'[journal]\npath = "{journal}"\n\n'
+        '[export]\ndir = "snaps"\ntz = "Pacific/Kiritimati"\nkeep = 1\n'
+    )
+
+    first = run("export", "--config", str(config), "--date", "2026-11-29")
+    second = run("export", "--config", str(config))  # today in UTC+14
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[export]\nkeep = -1\ntz = "Mars/Olympus"\n')
+    refused = run("export", "--config", str(bad))
+
+    today = dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date().isoformat()
+    assert first.exit_code == 0 and first.stdout.startswith(
+        f"exported {tmp_path / 'snaps' / '2026-11-29'}"
+    )
+    assert second.exit_code == 0, second.stderr
+    assert f"removed {tmp_path / 'snaps' / '2026-11-29'} (--keep 1)" in second.stdout
+    assert sorted(p.name for p in (tmp_path / "snaps").iterdir()) == [".export.lock", today]
+    assert refused.exit_code == 2 and "keep" in refused.stderr and "Mars/Olympus" in refused.stderr

@@ -214,3 +214,21 @@ def test_a_snapshot_taken_while_a_writer_appends_is_consistent(tmp_path: Path) -
     assert m.last_seq > 528  # the writer's events made it in...
     assert lines == n == top == m.last_seq == m.tables["events"]  # ...up to one seq, everywhere
     assert verify_snapshot(folder)[1] == []
+
+
+def test_an_empty_journal_exports_queries_and_restores(tmp_path: Path) -> None:
+    from tradejournal.projections.export import query_snapshots, restore_snapshot
+    from tradejournal.store import init_journal, verify
+
+    journal = init_journal(tmp_path / "empty")
+
+    result = export_snapshot(journal, tmp_path / "s", DAY)
+    restored = restore_snapshot(result.folder, tmp_path / "r")
+
+    m = result.manifest
+    assert (m.first_seq, m.last_seq, m.tables["events"], m.tables["trades"]) == (0, 0, 0, 0)
+    assert not [f for f in m.files if not f.startswith("tables/")]  # no events, no segments
+    assert verify_snapshot(result.folder)[1] == []
+    assert query_snapshots(tmp_path / "s", "SELECT count(*) FROM events")[1] == [(0,)]
+    assert query_snapshots(tmp_path / "s", "SELECT count(*) FROM trades")[1] == [(0,)]
+    assert verify(restored.journal).ok and restored.last_seq == 0
