@@ -124,7 +124,8 @@ def append(settings: Settings, source: IO[bytes], durability: str) -> None:
     `cli`, a missing `id` a fresh UUIDv7. `seq`, `recorded_ts` and `crc` belong to the store and
     are ignored when present. Every line is validated before anything is written; a bad line is
     reported as `line N: field: reason` (exit 2) and nothing is written. Blank lines are skipped;
-    events whose `id` is already in the journal are skipped as duplicates.
+    an event whose `id` is already in the journal (or earlier in the input) with the same content
+    is skipped as a duplicate; with different content it is an error naming both (exit 2).
 
     Example:
 
@@ -140,8 +141,13 @@ def append(settings: Settings, source: IO[bytes], durability: str) -> None:
         events = parse_jsonl(source)
     except InputErrors as exc:
         raise InputError(str(exc)) from exc
+    from tradejournal.store import ConflictingIdError
+
     with Journal.open(settings.journal, durability=durability) as journal:  # type: ignore[arg-type]
-        seqs = journal.append_many(events)
+        try:
+            seqs = journal.append_many(events)
+        except ConflictingIdError as exc:  # bad input: exit 2, nothing written
+            raise InputError(f"Error: {exc}") from exc
     click.echo(_appended(seqs.new, seqs.duplicates))
 
 

@@ -11,6 +11,7 @@ with Journal.open(path, durability="always") as j:
 from __future__ import annotations
 
 from .errors import (
+    ConflictingIdError,
     CorruptionError,
     JournalExistsError,
     JournalNotFoundError,
@@ -25,6 +26,7 @@ from .verify import Problem, VerifyReport, repair, verify
 
 __all__ = [
     "Appended",
+    "ConflictingIdError",
     "DEFAULT_SEGMENT_BYTES",
     "CorruptionError",
     "Durability",
