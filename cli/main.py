@@ -28,16 +28,23 @@ __all__ = ["cli", "main"]
 
 DEFAULT_JOURNAL = "journal"
 JOURNAL_ENV = "TRADEJOURNAL_HOME"
-CORRUPTION_ADVICE = (
-    "the journal is damaged beyond a torn tail and refuses writes until that is resolved: "
-    "`tradejournal verify` lists every problem; `tradejournal repair --truncate-tail` cuts only "
-    "a torn tail"
+CUT_ADVICE = (
+    "`tradejournal repair --truncate-at {where}` moves {what} and everything after it to "
+    "quarantine/ (append the good events again from there), or restore the segment from a backup"
 )
-NOT_A_TAIL_ADVICE = (
-    "this is not a torn tail, so repair will not cut it (good events may follow). Inspect the "
-    "segment at that line and offset, restore it from a backup or move the damaged segment "
-    "aside, then run `tradejournal verify`"
-)
+
+
+def corruption_advice(exc: Exception) -> str:
+    """Return the command that works on the damage a CorruptionError describes."""
+    from tradejournal.store import CorruptionError
+
+    if "repair --reindex" in str(exc):
+        return ""  # the message names it already
+    if isinstance(exc, CorruptionError) and exc.offset is not None and exc.line is not None:
+        return CUT_ADVICE.format(where=f"{exc.path.name}:{exc.offset}", what="that line")
+    return "`tradejournal verify` lists every problem as segment:line:offset; " + CUT_ADVICE.format(
+        where="SEGMENT:OFFSET", what="the first bad line"
+    )
 
 
 @dataclass(frozen=True)
@@ -233,36 +240,68 @@ def verify(settings: Settings) -> None:
         return
     for problem in report.problems:
         click.echo(str(problem))
+    first = report.problems[0]
+    if "repair --truncate-tail" in first.reason:
+        advice = ""  # a torn tail: the line says what to run
+    else:
+        where = f"{first.segment}:{first.offset if first.offset is not None else 0}"
+        advice = "\nto cut the log at the first problem: " + CUT_ADVICE.format(
+            where=where, what="that line"
+        )
     raise click.ClickException(
         f"{plural(len(report.problems), 'problem')} in {segments} ({report.events} lines checked)"
+        + advice
     )
 
 
 @cli.command()
 @click.option("--truncate-tail", is_flag=True, help="Cut a torn tail to quarantine/.")
-@click.option("--reindex", is_flag=True, help="Also rebuild the id index from the log.")
+@click.option("--truncate-at", "truncate_at", metavar="SEGMENT:OFFSET",
+              help="Move everything from this line on (as `verify` prints it) to quarantine/.")  # fmt: skip
+@click.option("--reindex", is_flag=True, help="Rebuild the id index from the log as it is.")
 @click.pass_obj
-def repair(settings: Settings, truncate_tail: bool, reindex: bool) -> None:
-    """Cut a torn tail (a partial or bad last line) of the journal, explicitly and reported.
+def repair(settings: Settings, truncate_tail: bool, truncate_at: str | None, reindex: bool) -> None:
+    """Repair the journal explicitly, keeping every cut byte in quarantine/.
 
-    The cut bytes are kept in quarantine/. Damage anywhere else is never cut: repair stops with
-    the location and advice (exit 1). Run `tradejournal verify` first to see what is wrong.
+    --truncate-tail cuts a torn tail (a partial or bad last line); damage anywhere else is never
+    cut by it. --truncate-at SEGMENT:OFFSET cuts the log at that line: the rest of that segment
+    and every later segment move to quarantine/ (for a bad line with good lines after it, or a
+    changed sealed segment). --reindex rebuilds the id index from the log as it is. Run
+    `tradejournal verify` first to see what is wrong.
 
     Example:
 
     \b
         tradejournal verify || tradejournal repair --truncate-tail
+        tradejournal repair --truncate-at 00000000000000000001.jsonl:2048
+        tradejournal repair --reindex
     """
-    from tradejournal.store import CorruptionError
+    from tradejournal.store import CorruptionError, parse_position
     from tradejournal.store import repair as repair_journal
+    from tradejournal.store import truncate_at as cut_at
 
-    if not truncate_tail:
-        raise click.UsageError("repair changes the journal only when asked: pass --truncate-tail")
+    if not (truncate_tail or truncate_at or reindex):
+        raise click.UsageError(
+            "repair changes the journal only when asked: pass --truncate-tail, "
+            "--truncate-at SEGMENT:OFFSET or --reindex"
+        )
+    if truncate_at:
+        try:
+            segment, offset = parse_position(truncate_at)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--truncate-at'") from None
+        with _muted("tradejournal.store"):
+            for message in cut_at(settings.journal, segment, offset).messages():
+                click.echo(message)
+        return
     try:
         with _muted("tradejournal.store"):  # the recovery messages are printed below
             messages = repair_journal(settings.journal, reindex=reindex).messages()
     except CorruptionError as exc:
-        raise click.ClickException(f"{exc}\n{NOT_A_TAIL_ADVICE}") from exc
+        raise click.ClickException(
+            f"{exc}\nthis is not a torn tail, so --truncate-tail will not cut it (good events "
+            f"may follow); {corruption_advice(exc)}"
+        ) from exc
     for message in messages or ["nothing to repair"]:
         click.echo(message)
 
@@ -324,7 +363,8 @@ def _library_error(exc: Exception) -> click.ClickException | None:
     if isinstance(exc, click.ClickException):
         return None
     if isinstance(exc, CorruptionError):
-        return click.ClickException(f"{exc}\n{CORRUPTION_ADVICE}")
+        advice = corruption_advice(exc)
+        return click.ClickException(f"{exc}\n{advice}" if advice else str(exc))
     if isinstance(exc, TradejournalError):
         return click.ClickException(str(exc))
     if isinstance(exc, OSError) and exc.errno != errno.EPIPE:  # click handles a closed pipe

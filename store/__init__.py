@@ -22,6 +22,7 @@ from .errors import (
 from .integrity import check_range, fingerprint_at, locate_seq
 from .journal import DEFAULT_SEGMENT_BYTES, Appended, Durability, Journal, Recovery, init_journal
 from .reader import Snapshot, SnapshotSegment, follow_events, read_events, snapshot
+from .truncate import Truncation, parse_position, truncate_at
 from .verify import Problem, VerifyReport, repair, verify
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "StoreClosedError",
     "StoreError",
     "VerifyReport",
+    "Truncation",
     "WriteFailedError",
     "check_range",
     "fingerprint_at",
@@ -48,6 +50,8 @@ __all__ = [
     "locate_seq",
     "read_events",
     "repair",
+    "parse_position",
     "snapshot",
+    "truncate_at",
     "verify",
 ]
