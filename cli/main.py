@@ -63,10 +63,24 @@ class InputError(click.ClickException):
         click.echo(self.message, err=True)
 
 
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line, no traceback, exit status 130 (128 + SIGINT) as shells expect."""
+
+    exit_code = 130
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"interrupted: {self.message}", err=True)
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted(
+                "stopped before the end; the journal and the last complete projections are "
+                "unchanged"
+            ) from None
         except Exception as exc:
             translated = _library_error(exc)
             if translated is None:

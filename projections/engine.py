@@ -38,6 +38,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from . import _files
+from ._interrupt import BUILDING, interruptibly
 from ._journal import JournalSnapshot, take_snapshot
 from .errors import ProjectionError
 from .loader import Progress, ensure_events, events_hash, load_events, log_changed
@@ -206,6 +207,7 @@ def _build_in(
     ``in_place``: an interrupted build leaves the file as it was); checkpoint and close."""
     try:
         con = _open_rw(path)
+        BUILDING.add(con)
         try:
             if in_place:
                 con.execute("BEGIN TRANSACTION")
@@ -218,6 +220,7 @@ def _build_in(
                 con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:
+            BUILDING.discard(con)
             con.close()
     except duckdb.Error as exc:
         raise ProjectionError(str(exc)) from exc
@@ -283,7 +286,7 @@ def catch_up(
                     _files.release(con)
             if current:
                 return CatchUpResult(0, time.perf_counter() - t0, last)
-        loaded, last = _build(jd, False, False, sqls, progress)
+        loaded, last = interruptibly(lambda: _build(jd, False, False, sqls, progress))
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
 
 
@@ -303,7 +306,7 @@ def rebuild(
     t0 = time.perf_counter()
     sqls = sql_files(sql_dir)
     with _build_lock(jd, None):
-        loaded, last = _build(jd, full, True, sqls, progress)
+        loaded, last = interruptibly(lambda: _build(jd, full, True, sqls, progress))
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
 
 
