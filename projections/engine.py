@@ -157,8 +157,6 @@ def _build(
 ) -> tuple[int, int]:
     """Build a new generation and publish it; return (events loaded, last seq)."""
     db = _db(journal_dir)
-    for stale in journal_dir.glob(f"{DB_NAME}.tmp-*"):
-        stale.unlink(missing_ok=True)
     snap = take_snapshot(journal_dir)
     if not full and _compatible(db, sqls, journal_dir):
         spare = _files.spare_path(db)
@@ -241,6 +239,8 @@ def _build_lock(journal_dir: Path, wait: float | None) -> Iterator[bool]:
         yield False
         return
     try:
+        for stale in _files.stale_temp_files(Path(journal_dir)):
+            stale.unlink(missing_ok=True)
         yield True
     finally:
         lock.release()
@@ -335,6 +335,9 @@ def connect_readonly(
             con = None  # unreadable: the catch-up below rebuilds it
         if con is not None:
             if is_current(con, take_snapshot(jd).last_seq, sqls, jd):
+                if _files.stale_temp_files(jd):
+                    with _build_lock(jd, 0):  # cleans up when no build is running
+                        pass
                 return _sandbox(con) if sandbox else con
             _files.release(con)
         _catch_up_or_follow(jd, wait, sql_dir)

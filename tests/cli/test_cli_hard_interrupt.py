@@ -95,3 +95,32 @@ def test_ctrl_c_stops_a_rebuild_cleanly_and_keeps_the_projections(tmp_path: Path
     assert err.startswith("interrupted: ")
     assert run(root, "sql", "SELECT count(*) AS n FROM events", "--format", "csv").stdout == before
     assert not list(root.glob("projections.duckdb.tmp-*"))
+
+
+def test_a_killed_builds_temp_files_are_cleaned_up(tmp_path: Path) -> None:
+    """Issue 12 item 13: a killed build left ``projections.load-*.jsonl`` (44 MB) for ever."""
+    journal = make_journal(tmp_path / "j")
+    assert run(journal, "rebuild").exit_code == 0
+    stale = [journal / "projections.load-999999-0.jsonl", journal / "projections.duckdb.tmp-999"]
+    for path in stale:
+        path.write_bytes(b"x" * 1000)
+
+    result = run(journal, "sql", "SELECT 1 AS one", "--format", "csv")  # nothing new to load
+
+    assert result.exit_code == 0
+    assert [p.exists() for p in stale] == [False, False]
+
+
+def test_a_killed_rebuild_leaves_nothing_behind_after_the_next_read(tmp_path: Path) -> None:
+    journal = make_journal(tmp_path / "j")
+    proc = _start(journal, "rebuild", "--full")
+    time.sleep(1.0)
+    proc.kill()
+    proc.communicate(timeout=60)
+
+    assert run(journal, "sql", "SELECT count(*) AS n FROM events", "--format", "csv").stdout == (
+        "n\n6\n"
+    )
+    assert sorted(p.name for p in journal.glob("projections*")) == [
+        "projections.duckdb", "projections.duckdb.spare", "projections.lock"
+    ]  # fmt: skip
