@@ -137,8 +137,13 @@ def init(settings: Settings) -> None:
     show_default=True,
     help="fsync policy of the write.",
 )
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Give up (exit 1) when another writer holds the journal this long.  "
+                   "[default: wait]")  # fmt: skip
 @click.pass_obj
-def append(settings: Settings, source: IO[bytes], durability: str) -> None:
+def append(
+    settings: Settings, source: IO[bytes], durability: str, lock_timeout: float | None
+) -> None:
     """Append events from JSON lines (a file, or stdin), all or nothing.
 
     Every line is one event: its own fields plus `type` and `ts`. A missing `producer` becomes
@@ -147,6 +152,8 @@ def append(settings: Settings, source: IO[bytes], durability: str) -> None:
     reported as `line N: field: reason` (exit 2) and nothing is written. Blank lines are skipped;
     an event whose `id` is already in the journal (or earlier in the input) with the same content
     is skipped as a duplicate; with different content it is an error naming both (exit 2).
+    When another writer holds the journal for more than a second, append says who and waits
+    (at most --lock-timeout seconds).
 
     Example:
 
@@ -164,7 +171,15 @@ def append(settings: Settings, source: IO[bytes], durability: str) -> None:
         raise InputError(str(exc)) from exc
     from tradejournal.store import ConflictingIdError
 
-    with Journal.open(settings.journal, durability=durability) as journal:  # type: ignore[arg-type]
+    def waiting(message: str) -> None:
+        click.echo(f"{message} ...", err=True)
+
+    with Journal.open(
+        settings.journal,
+        durability=durability,  # type: ignore[arg-type]
+        lock_timeout=lock_timeout,
+        on_lock_wait=waiting,
+    ) as journal:
         try:
             seqs = journal.append_many(events)
         except ConflictingIdError as exc:  # bad input: exit 2, nothing written

@@ -11,6 +11,7 @@ __all__ = [
     "CorruptionError",
     "JournalExistsError",
     "JournalNotFoundError",
+    "LockTimeoutError",
     "StoreClosedError",
     "StoreError",
     "WriteFailedError",
@@ -70,3 +71,7 @@ class ConflictingIdError(StoreError, ValueError):
             f"id {event_id!r}: {second} has different content than {first}{differ}; one id must "
             "name one event (give the new one another id); nothing was written"
         )
+
+
+class LockTimeoutError(StoreError, TimeoutError):
+    """Another process held the journal's write lock for longer than the caller would wait."""

@@ -94,6 +94,8 @@ class Journal(Recovering):
         max_segment_bytes: int,
         clock: Callable[[], dt.datetime] | None = None,
         index_flush_events: int = 256,
+        lock_timeout: float | None = None,
+        on_lock_wait: Callable[[str], None] | None = None,
     ) -> None:
         if durability not in ("always", "batch", "none"):
             raise ValueError(f"durability: must be always, batch or none, was {durability!r}")
@@ -105,7 +107,7 @@ class Journal(Recovering):
         self.recovery = Recovery()
         self._tlock = threading.Lock()
         self._sync_lock = threading.Lock()
-        self._flock = InterProcessLock(layout.lock)
+        self._flock = InterProcessLock(layout.lock, lock_timeout, on_lock_wait)
         self._index: IdIndex | None = None
         self._fd = -1
         self._active = 0
@@ -129,6 +131,8 @@ class Journal(Recovering):
         max_segment_bytes: int = DEFAULT_SEGMENT_BYTES,
         clock: Callable[[], dt.datetime] | None = None,
         index_flush_events: int = 256,
+        lock_timeout: float | None = None,
+        on_lock_wait: Callable[[str], None] | None = None,
     ) -> Journal:
         """Open a journal for appending and reading, recovering a torn tail if there is one.
 
@@ -139,7 +143,15 @@ class Journal(Recovering):
         """
         if create and not Layout(Path(path)).exists():
             _init_or_wait(Path(path))
-        journal = cls(open_layout(path), durability, max_segment_bytes, clock, index_flush_events)
+        journal = cls(
+            open_layout(path),
+            durability,
+            max_segment_bytes,
+            clock,
+            index_flush_events,
+            lock_timeout,
+            on_lock_wait,
+        )
         try:
             with journal._flock:
                 journal._open_index()
