@@ -12,6 +12,7 @@ import json
 import math
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -137,7 +138,8 @@ def print_rows(
             numeric = bool(rows) and isinstance(rows[0][i], int | float | Decimal)
             table.add_column(name, justify="right" if numeric else "left")
         for row in rows:
-            table.add_row(*(Text(text(v)) for v in row))  # Text: never read as rich markup
+            # Text: never read as rich markup; control characters shown escaped, never sent raw
+            table.add_row(*(Text(visible(text(v))) for v in row))
         print_table(table)
     elif fmt in ("json", "jsonl"):
         records = [dict(zip(columns, row, strict=True)) for row in rows]
@@ -180,6 +182,24 @@ def text(value: Any) -> str:
     if isinstance(value, list | tuple | dict):
         return json_text(value)
     return str(value)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def visible(value: str) -> str:
+    """Return text safe for a terminal: control and format characters (ESC, CR, newline, bidi
+    overrides, ...) escaped as ``\\n``, ``\\x1b``, ``\\u202e``, so a value can neither move the
+    cursor nor recolour the screen nor break a table row."""
+    if value.isprintable():
+        return value
+    return "".join(
+        c
+        if unicodedata.category(c) not in _HIDDEN
+        else _ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        for c in value
+    )
 
 
 def rfc3339(value: dt.datetime) -> str:
@@ -278,7 +298,7 @@ def _compact(value: Any, limit: int) -> str:
         text = ",".join(str(v) for v in value)
     else:
         text = str(value)
-    text = " ".join(text.split())
+    text = visible(" ".join(text.split()))
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return json.dumps(text, ensure_ascii=False) if " " in text or not text else text
@@ -313,7 +333,7 @@ def _jsonable(value: Any) -> Any:
 
 def _markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     def line(cells: Iterable[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n"
+        return "| " + " | ".join(visible(c).replace("|", "\\|") for c in cells) + " |\n"
 
     return (
         line(columns)

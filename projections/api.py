@@ -47,7 +47,14 @@ MT5_SUMMARY_COLUMNS = (
     "balance_drawdown_maximal_pct", "balance_drawdown_relative_pct", "balance_drawdown_relative",
 )  # fmt: skip
 _ALLOWED = {"SELECT", "EXPLAIN"}
+_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 _EXPLAIN = re.compile(r"^\s*EXPLAIN(\s+ANALY[SZ]E\b|\s*\([^)]*\))*\s*", re.IGNORECASE)
+
+
+_PIVOT_HINT = (
+    "; the PIVOT statement runs several statements: write SELECT * FROM (PIVOT t ON col IN "
+    "('a', 'b') USING sum(x)), with the values listed"
+)
 
 
 def _tidy(value: Any) -> Any:
@@ -82,6 +89,9 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[d
 def _statement_kind(con: duckdb.DuckDBPyConnection, statement: Any) -> str:
     """Return the statement type; for EXPLAIN, the type of what it explains (ANALYZE runs it)."""
     kind = str(statement.type.name)
+    if kind in ("MULTI", "LOAD"):  # PIVOT parses as MULTI, INSTALL as LOAD: name what was written
+        words = re.findall(r"[A-Za-z_]+", _COMMENTS.sub(" ", str(statement.query)))
+        return words[0].upper() if words else kind
     if kind != "EXPLAIN":
         return kind
     inner = _EXPLAIN.sub("", str(statement.query), count=1)
@@ -125,6 +135,7 @@ def query(
         if kind not in _ALLOWED:
             raise ProjectionError(
                 f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
+                + (_PIVOT_HINT if kind == "PIVOT" else "")
             )
         try:
             return interruptible(con.interrupt, lambda: fetch(con, sql), timeout)
