@@ -111,19 +111,24 @@ DEFAULT_QUERY_TIMEOUT = 300.0
 
 
 def query(
-    journal_dir: PathLike, sql: str, *, timeout: float | None = DEFAULT_QUERY_TIMEOUT
+    journal_dir: PathLike,
+    sql: str,
+    *,
+    timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+    catch_up: bool = True,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one read-only SQL statement (SELECT / EXPLAIN) and return (columns, rows).
 
     ``timeout``: seconds before the statement is stopped with ``ProjectionError`` (None: no
     limit). Ctrl-C (``KeyboardInterrupt``) stops the statement too and is raised again.
+    ``catch_up=False`` queries the last complete projections as they are (a read-only journal).
 
     Statements that could modify anything (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, ATTACH,
     COPY, SET, PRAGMA, CALL, ...) are refused with ``ProjectionError``; DuckDB's own message is
     kept for syntax and execution errors. The query sees only the projections: the connection has
     no file, network or extension access (``read_csv('/etc/passwd')`` is refused).
     """
-    con = connect_readonly(journal_dir, sandbox=True)
+    con = connect_readonly(journal_dir, sandbox=True, catch_up_first=catch_up)
     try:
         try:
             statements = con.extract_statements(sql)

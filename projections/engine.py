@@ -336,8 +336,8 @@ def connect_readonly(
         if con is not None:
             if is_current(con, take_snapshot(jd).last_seq, sqls, jd):
                 if _files.stale_temp_files(jd):
-                    with _build_lock(jd, 0):  # cleans up when no build is running
-                        pass
+                    with contextlib.suppress(OSError), _build_lock(jd, 0):
+                        pass  # cleans up when no build is running
                 return _sandbox(con) if sandbox else con
             _files.release(con)
         _catch_up_or_follow(jd, wait, sql_dir)
@@ -359,22 +359,22 @@ def _sandbox(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _file_id(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
 def _catch_up_or_follow(jd: Path, wait: float, sql_dir: SqlSource) -> None:
     """Catch up, or, while another process builds, wait until it publishes its database."""
-    before = _file_id(_db(jd))
+    before = _files.file_id(_db(jd))
     deadline = time.monotonic() + wait
     while True:
-        if catch_up(jd, wait=0, sql_dir=sql_dir).events_loaded >= 0:
+        try:
+            if catch_up(jd, wait=0, sql_dir=sql_dir).events_loaded >= 0:
+                return
+        except OSError as exc:  # a read-only journal (a backup, a read-only mount)
+            if not _db(jd).exists():
+                raise ProjectionError(f"cannot build the projections: {exc}") from exc
+            log.warning("cannot catch up (%s): showing the last complete projections", exc)
             return
-        if (before is not None and _file_id(_db(jd)) != before) or time.monotonic() >= deadline:
+        if (
+            before is not None and _files.file_id(_db(jd)) != before
+        ) or time.monotonic() >= deadline:
             return
         time.sleep(0.02)
 
