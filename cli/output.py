@@ -133,13 +133,16 @@ def print_rows(
         from rich.table import Table
         from rich.text import Text
 
+        cells = [[visible(text(v)) for v in row] for row in rows]  # control characters escaped
+        if not _fits(columns, cells, make_console().width):
+            _print_records(columns, cells, title)  # never cut a value: one field per line
+            return
         table = Table(title=title or None, title_justify="left")
         for i, name in enumerate(columns):
             numeric = bool(rows) and isinstance(rows[0][i], int | float | Decimal)
-            table.add_column(name, justify="right" if numeric else "left")
-        for row in rows:
-            # Text: never read as rich markup; control characters shown escaped, never sent raw
-            table.add_row(*(Text(visible(text(v))) for v in row))
+            table.add_column(name, justify="right" if numeric else "left", no_wrap=numeric)
+        for row_cells in cells:
+            table.add_row(*(Text(c) for c in row_cells))  # Text: never read as rich markup
         print_table(table)
     elif fmt in ("json", "jsonl"):
         records = [dict(zip(columns, row, strict=True)) for row in rows]
@@ -155,6 +158,28 @@ def print_rows(
         out.write(_markdown(columns, rows))
     else:
         raise ValueError(f"fmt: must be one of {', '.join(ROW_FORMATS)}, was {fmt!r}")
+
+
+def _fits(columns: Sequence[str], cells: list[list[str]], width: int) -> bool:
+    """True when a table of these cells fits ``width`` without cutting or wrapping a value."""
+    widths = [len(c) for c in columns]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    return sum(widths) + 3 * len(widths) + 1 <= width
+
+
+def _print_records(columns: Sequence[str], cells: list[list[str]], title: str) -> None:
+    """Print rows too wide for the terminal as records: ``column  value`` per line."""
+    out = sys.stdout
+    if title:
+        out.write(title + "\n")
+    pad = max((len(c) for c in columns), default=0)
+    for n, row in enumerate(cells, start=1):
+        out.write(f"-[ row {n} ]" + "-" * max(0, pad - 6) + "\n")
+        out.writelines(
+            f"{name.ljust(pad)}  {value}\n" for name, value in zip(columns, row, strict=True)
+        )
+    out.flush()
 
 
 def print_json(value: Any) -> None:

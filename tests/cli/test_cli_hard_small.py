@@ -91,3 +91,30 @@ def test_refused_statements_are_named_as_written(tmp_path: Path) -> None:
     assert "PIVOT statements are refused" in pivot.stderr and "MULTI" not in pivot.stderr
     assert "INSTALL statements are refused" in install.stderr and "LOAD" not in install.stderr
     assert listed.stdout == "symbol,buy,sell\nEURUSD,0.1,0.1\n"
+
+
+def _wide_result(journal: Path, columns: str) -> str:
+    runner_env = {"COLUMNS": columns}
+    from click.testing import CliRunner
+
+    from tradejournal.cli.main import cli
+
+    result = CliRunner(env={"NO_COLOR": "1", "TRADEJOURNAL_HOME": None, **runner_env}).invoke(
+        cli, ["--journal", str(journal), "sql", "SELECT * FROM deals ORDER BY seq"]
+    )
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_a_wide_table_falls_back_to_records_and_never_cuts_a_number(tmp_path: Path) -> None:
+    """Issue 12 item 11: ``SELECT * FROM trades`` printed an empty grid; numbers were cut."""
+    journal = make_journal(tmp_path / "j")
+
+    narrow = _wide_result(journal, "60")
+    wide = _wide_result(journal, "1000")
+
+    assert "…" not in narrow and "…" not in wide
+    assert narrow.startswith("-[ row 1 ]")
+    assert "price           1.085\n" in narrow and "net             39.65\n" in narrow
+    assert wide.splitlines()[0].startswith("┏")  # fits: a table
+    assert "39.65" in wide
