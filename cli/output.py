@@ -160,6 +160,33 @@ def print_rows(
         raise ValueError(f"fmt: must be one of {', '.join(ROW_FORMATS)}, was {fmt!r}")
 
 
+def stream_rows(
+    columns: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]], fmt: str
+) -> None:
+    """Write rows batch by batch as ``csv``, ``json`` or ``jsonl`` (as ``print_rows`` does),
+    never holding the whole result."""
+    out = sys.stdout
+    writer = csv.writer(out, lineterminator="\n")
+    if fmt == "csv":
+        writer.writerow(columns)
+    first = True
+    for batch in batches:
+        if fmt == "csv":
+            writer.writerows([text(v) for v in row] for row in batch)
+            continue
+        for row in batch:
+            record = dict(zip(columns, row, strict=True))
+            if fmt == "jsonl":
+                out.write(json_text(record) + "\n")
+                continue
+            body = json_text(record, indent=2).replace("\n", "\n  ")
+            out.write(("[\n  " if first else ",\n  ") + body)
+            first = False
+    if fmt == "json":
+        out.write("[]\n" if first else "\n]\n")
+    out.flush()
+
+
 def _fits(columns: Sequence[str], cells: list[list[str]], width: int) -> bool:
     """True when a table of these cells fits ``width`` without cutting or wrapping a value."""
     widths = [len(c) for c in columns]

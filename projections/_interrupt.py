@@ -72,9 +72,6 @@ def interruptible(stop: Callable[[], None], work: Callable[[], T], timeout: floa
     error = box.get("error")
     if error is not None:
         if timed_out and isinstance(error, duckdb.InterruptException):
-            raise ProjectionError(
-                f"query stopped after {timeout:g} s, its time limit (raise it with --timeout, "
-                "or narrow the query)"
-            ) from error
+            raise ProjectionError(f"stopped after {timeout:g} s, its time limit") from error
         raise error  # type: ignore[misc]
     return box["value"]  # type: ignore[return-value]

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
-from ._fetch import fetch, fetch_dicts
+from ._fetch import fetch, fetch_batches, fetch_dicts
 from ._interrupt import interruptible
 from .engine import connect_readonly
 from .errors import ProjectionError
@@ -26,12 +28,14 @@ __all__ = [
     "STAT_DIMENSIONS",
     "mt5_summary",
     "query",
+    "query_batches",
     "stats",
     "trade_story",
     "trades",
 ]
 
 PathLike = str | os.PathLike[str]
+T = TypeVar("T")
 STAT_DIMENSIONS = (
     "symbol", "side", "strategy", "regime", "weekday", "hour", "session", "month",
     "model", "prompt_variant", "close_reason", "account",
@@ -106,6 +110,9 @@ def _statement_kind(con: duckdb.DuckDBPyConnection, statement: Any) -> str:
     )
 
 
+TIMEOUT_MESSAGE = (
+    "query stopped after {:g} s, its time limit (raise it with --timeout, or narrow the query)"
+)
 DEFAULT_QUERY_TIMEOUT = 300.0
 """Seconds an ad-hoc query may run before it is stopped (``query(timeout=...)``, ``sql --timeout``)."""
 
@@ -119,40 +126,81 @@ def query(
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one read-only SQL statement (SELECT / EXPLAIN) and return (columns, rows).
 
-    ``timeout``: seconds before the statement is stopped with ``ProjectionError`` (None: no
-    limit). Ctrl-C (``KeyboardInterrupt``) stops the statement too and is raised again.
-    ``catch_up=False`` queries the last complete projections as they are (a read-only journal).
-
     Statements that could modify anything (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, ATTACH,
     COPY, SET, PRAGMA, CALL, ...) are refused with ``ProjectionError``; DuckDB's own message is
     kept for syntax and execution errors. The query sees only the projections: the connection has
     no file, network or extension access (``read_csv('/etc/passwd')`` is refused).
+    ``timeout``: seconds before the statement is stopped with ``ProjectionError`` (None: no
+    limit). Ctrl-C (``KeyboardInterrupt``) stops the statement too and is raised again.
+    ``catch_up=False`` queries the last complete projections as they are (a read-only journal).
     """
+    columns, batches = query_batches(journal_dir, sql, timeout=timeout, catch_up=catch_up)
+    return columns, [row for batch in batches for row in batch]
+
+
+def query_batches(
+    journal_dir: PathLike,
+    sql: str,
+    *,
+    timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+    catch_up: bool = True,
+    size: int = 10_000,
+) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+    """Like ``query``, but the rows come in batches of ``size`` as they are read, so a large
+    result is written out without ever being held whole (``sql --format csv|json|jsonl``)."""
     con = connect_readonly(journal_dir, sandbox=True, catch_up_first=catch_up)
+    deadline = None if timeout is None else time.monotonic() + timeout
+
+    def run(work: Callable[[], T]) -> T:
+        left = None if deadline is None else max(0.001, deadline - time.monotonic())
+        try:
+            return interruptible(con.interrupt, work, left)
+        except ProjectionError as exc:  # the time limit ran out: name the whole limit
+            raise ProjectionError(TIMEOUT_MESSAGE.format(timeout)) from exc
+        except duckdb.Error as exc:
+            raise _translated(exc) from exc
+
     try:
+        _check_read_only(con, sql)
         try:
-            statements = con.extract_statements(sql)
+            columns, batches = fetch_batches(con, sql, size, run)
         except duckdb.Error as exc:
-            raise ProjectionError(str(exc)) from exc
-        if len(statements) != 1:
-            raise ProjectionError(f"query runs exactly one statement, got {len(statements)}")
-        kind = _statement_kind(con, statements[0])
-        if kind not in _ALLOWED:
-            raise ProjectionError(
-                f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
-                + (_PIVOT_HINT if kind == "PIVOT" else "")
-            )
-        try:
-            return interruptible(con.interrupt, lambda: fetch(con, sql), timeout)
-        except duckdb.PermissionException as exc:
-            raise ProjectionError(
-                f"query reads only the projections: file, network and extension access is "
-                f"disabled ({exc})"
-            ) from exc
-        except duckdb.Error as exc:
-            raise ProjectionError(str(exc)) from exc
-    finally:
+            raise _translated(exc) from exc
+    except BaseException:
         con.close()
+        raise
+
+    def stream() -> Iterator[list[tuple[Any, ...]]]:
+        try:
+            yield from batches
+        finally:
+            con.close()
+
+    return columns, stream()
+
+
+def _translated(exc: duckdb.Error) -> ProjectionError:
+    if isinstance(exc, duckdb.PermissionException):
+        return ProjectionError(
+            f"query reads only the projections: file, network and extension access is "
+            f"disabled ({exc})"
+        )
+    return ProjectionError(str(exc))
+
+
+def _check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise ProjectionError(str(exc)) from exc
+    if len(statements) != 1:
+        raise ProjectionError(f"query runs exactly one statement, got {len(statements)}")
+    kind = _statement_kind(con, statements[0])
+    if kind not in _ALLOWED:
+        raise ProjectionError(
+            f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
+            + (_PIVOT_HINT if kind == "PIVOT" else "")
+        )
 
 
 def stats(
