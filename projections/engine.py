@@ -249,7 +249,7 @@ def _build_lock(journal_dir: Path, wait: float | None) -> Iterator[bool]:
 def _check_dir(journal_dir: Path) -> Path:
     jd = Path(journal_dir)
     if not (jd / "segments").is_dir():
-        raise ProjectionError(f"{jd}: not a journal directory (no segments/)")
+        raise ProjectionError(f"no journal at {jd} (create one with `tradejournal init`)")
     return jd
 
 

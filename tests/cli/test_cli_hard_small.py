@@ -118,3 +118,35 @@ def test_a_wide_table_falls_back_to_records_and_never_cuts_a_number(tmp_path: Pa
     assert "price           1.085\n" in narrow and "net             39.65\n" in narrow
     assert wide.splitlines()[0].startswith("┏")  # fits: a table
     assert "39.65" in wide
+
+
+def test_not_a_journal_reads_the_same_everywhere(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    expected = f"Error: no journal at {missing} (create one with `tradejournal init`)\n"
+
+    for args in (["verify"], ["tail"], ["sql", "SELECT 1"], ["rebuild"], ["trades"]):
+        result = run(missing, *args)
+        assert (result.exit_code, result.stderr) == (1, expected), args
+
+
+def test_journal_is_accepted_after_the_subcommand(tmp_path: Path) -> None:
+    journal = make_journal(tmp_path / "j")
+    from click.testing import CliRunner
+
+    from tradejournal.cli.main import cli
+
+    runner = CliRunner(env={"TRADEJOURNAL_HOME": None})
+    after = runner.invoke(cli, ["verify", "--journal", str(journal)])
+    after_eq = runner.invoke(cli, ["tail", "-n", "1", f"--journal={journal}"])
+
+    assert after.exit_code == 0 and after.stdout.startswith("ok: 6 events")
+    assert after_eq.exit_code == 0 and '"id":"t:msg:1"' in after_eq.stdout
+
+
+def test_timestamps_of_year_1_or_9999_are_refused(tmp_path: Path) -> None:
+    journal = make_journal(tmp_path / "j")
+
+    for value in ("0001-01-01", "9999-12-31T00:00:00Z"):
+        result = run(journal, "tail", "--since", value)
+        assert result.exit_code == 2
+        assert "the year must be between 1970 and 2100" in result.stderr
