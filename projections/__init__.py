@@ -23,7 +23,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .api import mt5_summary, query, stats, trade_legs, trade_story, trades
+    from .api import mt5_summary, query, query_batches, stats, trade_legs, trade_story, trades
     from .docs import TableDoc, describe_tables, table_docs
     from .engine import CatchUpResult, catch_up, connect_readonly, rebuild
     from .errors import ProjectionError
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 # Loaded on first use, so that ``present`` and ``formats`` import without DuckDB.
 _LAZY = {
-    "mt5_summary": "api", "query": "api", "stats": "api", "trade_legs": "api",
+    "mt5_summary": "api", "query": "api", "query_batches": "api", "stats": "api", "trade_legs": "api",
     "trade_story": "api", "trades": "api",
     "TableDoc": "docs", "describe_tables": "docs", "table_docs": "docs",
     "CatchUpResult": "engine", "catch_up": "engine", "connect_readonly": "engine",
@@ -52,6 +52,8 @@ __all__ = [
     "describe_tables",
     "mt5_summary",
     "query",
+    "query_batches",
+    "query_batches",
     "rebuild",
     "stats",
     "table_docs",

@@ -10,23 +10,28 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
-from ._fetch import fetch, fetch_dicts
+from ._fetch import fetch, fetch_batches, fetch_dicts
+from ._interrupt import interruptible
 from .engine import connect_readonly
 from .errors import ProjectionError
 from .formats import plain_decimal
 from .present import MT5_EQUITY_COLUMNS, MT5_SUMMARY_COLUMNS, STAT_DIMENSIONS
 
 __all__ = [
+    "DEFAULT_QUERY_TIMEOUT",
     "MT5_EQUITY_COLUMNS",
     "MT5_SUMMARY_COLUMNS",
     "STAT_DIMENSIONS",
     "mt5_summary",
     "query",
+    "query_batches",
     "run_readonly",
     "stats",
     "trade_legs",
@@ -35,8 +40,16 @@ __all__ = [
 ]
 
 PathLike = str | os.PathLike[str]
+T = TypeVar("T")
 _ALLOWED = {"SELECT", "EXPLAIN"}
+_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 _EXPLAIN = re.compile(r"^\s*EXPLAIN(\s+ANALY[SZ]E\b|\s*\([^)]*\))*\s*", re.IGNORECASE)
+
+
+_PIVOT_HINT = (
+    "; the PIVOT statement runs several statements: write SELECT * FROM (PIVOT t ON col IN "
+    "('a', 'b') USING sum(x)), with the values listed"
+)
 
 
 def _tidy(value: Any) -> Any:
@@ -68,6 +81,9 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[d
 def _statement_kind(con: duckdb.DuckDBPyConnection, statement: Any) -> str:
     """Return the statement type; for EXPLAIN, the type of what it explains (ANALYZE runs it)."""
     kind = str(statement.type.name)
+    if kind in ("MULTI", "LOAD"):  # PIVOT parses as MULTI, INSTALL as LOAD: name what was written
+        words = re.findall(r"[A-Za-z_]+", _COMMENTS.sub(" ", str(statement.query)))
+        return words[0].upper() if words else kind
     if kind != "EXPLAIN":
         return kind
     inner = _EXPLAIN.sub("", str(statement.query), count=1)
@@ -82,25 +98,85 @@ def _statement_kind(con: duckdb.DuckDBPyConnection, statement: Any) -> str:
     )
 
 
-def query(journal_dir: PathLike, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+TIMEOUT_MESSAGE = (
+    "query stopped after {:g} s, its time limit (raise it with --timeout, or narrow the query)"
+)
+DEFAULT_QUERY_TIMEOUT = 300.0
+"""Seconds an ad-hoc query may run before it is stopped (``query(timeout=...)``, ``sql --timeout``)."""
+
+
+def query(
+    journal_dir: PathLike,
+    sql: str,
+    *,
+    timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+    catch_up: bool = True,
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one read-only SQL statement (SELECT / EXPLAIN) and return (columns, rows).
 
     Statements that could modify anything (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, ATTACH,
     COPY, SET, PRAGMA, CALL, ...) are refused with ``ProjectionError``; DuckDB's own message is
     kept for syntax and execution errors. The query sees only the projections: the connection has
     no file, network or extension access (``read_csv('/etc/passwd')`` is refused).
+    ``timeout``: seconds before the statement is stopped with ``ProjectionError`` (None: no
+    limit). Ctrl-C (``KeyboardInterrupt``) stops the statement too and is raised again.
+    ``catch_up=False`` queries the last complete projections as they are (a read-only journal).
     """
-    con = connect_readonly(journal_dir, sandbox=True)
+    columns, batches = query_batches(journal_dir, sql, timeout=timeout, catch_up=catch_up)
+    return columns, [row for batch in batches for row in batch]
+
+
+def query_batches(
+    journal_dir: PathLike,
+    sql: str,
+    *,
+    timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+    catch_up: bool = True,
+    size: int = 10_000,
+) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+    """Like ``query``, but the rows come in batches of ``size`` as they are read, so a large
+    result is written out without ever being held whole (``sql --format csv|json|jsonl``)."""
+    con = connect_readonly(journal_dir, sandbox=True, catch_up_first=catch_up)
+    deadline = None if timeout is None else time.monotonic() + timeout
+
+    def run(work: Callable[[], T]) -> T:
+        left = None if deadline is None else max(0.001, deadline - time.monotonic())
+        try:
+            return interruptible(con.interrupt, work, left)
+        except ProjectionError as exc:  # the time limit ran out: name the whole limit
+            raise ProjectionError(TIMEOUT_MESSAGE.format(timeout)) from exc
+        except duckdb.Error as exc:
+            raise _translated(exc) from exc
+
     try:
-        return run_readonly(con, sql)
-    finally:
+        _check_read_only(con, sql)
+        try:
+            columns, batches = fetch_batches(con, sql, size, run)
+        except duckdb.Error as exc:
+            raise _translated(exc) from exc
+    except BaseException:
         con.close()
+        raise
+
+    def stream() -> Iterator[list[tuple[Any, ...]]]:
+        try:
+            yield from batches
+        finally:
+            con.close()
+
+    return columns, stream()
 
 
-def run_readonly(
-    con: duckdb.DuckDBPyConnection, sql: str
-) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run one statement on a sandboxed connection if it is read-only (see ``query``)."""
+def _translated(exc: duckdb.Error) -> ProjectionError:
+    if isinstance(exc, duckdb.PermissionException):
+        return ProjectionError(
+            f"query reads only the projections: file, network and extension access is "
+            f"disabled ({exc})"
+        )
+    return ProjectionError(str(exc))
+
+
+def _check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
@@ -111,16 +187,19 @@ def run_readonly(
     if kind not in _ALLOWED:
         raise ProjectionError(
             f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
+            + (_PIVOT_HINT if kind == "PIVOT" else "")
         )
+
+
+def run_readonly(
+    con: duckdb.DuckDBPyConnection, sql: str
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one statement on a sandboxed connection if it is read-only (see ``query``)."""
+    _check_read_only(con, sql)
     try:
         return fetch(con, sql)
-    except duckdb.PermissionException as exc:
-        raise ProjectionError(
-            f"query reads only the projections: file, network and extension access is "
-            f"disabled ({exc})"
-        ) from exc
     except duckdb.Error as exc:
-        raise ProjectionError(str(exc)) from exc
+        raise _translated(exc) from exc
 
 
 def stats(

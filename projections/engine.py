@@ -26,6 +26,7 @@ while a reader has the file open.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -37,9 +38,10 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from . import _files
+from ._interrupt import BUILDING, interruptibly
 from ._journal import JournalSnapshot, take_snapshot
 from .errors import ProjectionError
-from .loader import Progress, ensure_events, events_hash, load_events
+from .loader import Progress, ensure_events, events_hash, load_events, log_changed
 from .runner import SqlFile, ensure_state, read_state, run_projections, set_state, sql_files
 
 __all__ = [
@@ -50,6 +52,8 @@ __all__ = [
     "is_current",
     "rebuild",
 ]
+
+log = logging.getLogger("tradejournal.projections")
 
 DB_NAME = "projections.duckdb"
 LOCK_NAME = "projections.lock"
@@ -105,11 +109,19 @@ def _attach_readonly(path: Path, lock: bool = True) -> duckdb.DuckDBPyConnection
     return con
 
 
-def is_current(con: duckdb.DuckDBPyConnection, last_seq: int, sqls: list[SqlFile]) -> bool:
-    """Return True when the state says every projection reflects ``last_seq`` and current SQL."""
+def is_current(
+    con: duckdb.DuckDBPyConnection,
+    last_seq: int,
+    sqls: list[SqlFile],
+    journal_dir: Path | None = None,
+) -> bool:
+    """Return True when the state says every projection reflects ``last_seq`` and current SQL
+    (and, given ``journal_dir``, the journal is still the log they were loaded from)."""
     try:
         state = read_state(con)
     except duckdb.Error:
+        return False
+    if journal_dir is not None and log_changed(con, journal_dir) is not None:
         return False
     wanted = {"events": events_hash(), **{f.name: f.sql_hash for f in sqls}}
     if set(state) != set(wanted):
@@ -117,8 +129,9 @@ def is_current(con: duckdb.DuckDBPyConnection, last_seq: int, sqls: list[SqlFile
     return all(state[n] == (last_seq, h) for n, h in wanted.items())
 
 
-def _compatible(db: Path, sqls: list[SqlFile], lock: bool = True) -> bool:
-    """Return True when ``db`` can be caught up: same events schema, no removed SQL file."""
+def _compatible(db: Path, sqls: list[SqlFile], journal_dir: Path, lock: bool = True) -> bool:
+    """Return True when ``db`` can be caught up: same events schema, no removed SQL file, and
+    the journal still holds the last line it loaded (else: a full rebuild)."""
     if not db.exists():
         return False
     try:
@@ -127,10 +140,14 @@ def _compatible(db: Path, sqls: list[SqlFile], lock: bool = True) -> bool:
         return False  # unreadable (e.g. another DuckDB version): rebuild from scratch
     try:
         state = read_state(con)
+        changed = log_changed(con, journal_dir)
     except duckdb.Error:
         return False
     finally:
         _files.release(con)
+    if changed is not None:
+        log.warning("%s: rebuilding the projections in full", changed)
+        return False
     stale_names = set(state) - {"events"} - {f.name for f in sqls}
     return state.get("events", (0, ""))[1] == events_hash() and not stale_names
 
@@ -140,15 +157,13 @@ def _build(
 ) -> tuple[int, int]:
     """Build a new generation and publish it; return (events loaded, last seq)."""
     db = _db(journal_dir)
-    for stale in journal_dir.glob(f"{DB_NAME}.tmp-*"):
-        stale.unlink(missing_ok=True)
     snap = take_snapshot(journal_dir)
-    if not full and _compatible(db, sqls):
+    if not full and _compatible(db, sqls, journal_dir):
         spare = _files.spare_path(db)
         fd = _files.claim(spare)
         if fd is not None:
             try:
-                if _compatible(spare, sqls, lock=False):
+                if _compatible(spare, sqls, journal_dir, lock=False):
                     Path(f"{spare}.wal").unlink(missing_ok=True)  # never replay a stale WAL
                     result = _build_in(spare, snap, journal_dir, force_sql, sqls, progress, True)
                     os.close(fd)
@@ -190,6 +205,7 @@ def _build_in(
     ``in_place``: an interrupted build leaves the file as it was); checkpoint and close."""
     try:
         con = _open_rw(path)
+        BUILDING.add(con)
         try:
             if in_place:
                 con.execute("BEGIN TRANSACTION")
@@ -202,6 +218,7 @@ def _build_in(
                 con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:
+            BUILDING.discard(con)
             con.close()
     except duckdb.Error as exc:
         raise ProjectionError(str(exc)) from exc
@@ -222,6 +239,8 @@ def _build_lock(journal_dir: Path, wait: float | None) -> Iterator[bool]:
         yield False
         return
     try:
+        for stale in _files.stale_temp_files(Path(journal_dir)):
+            stale.unlink(missing_ok=True)
         yield True
     finally:
         lock.release()
@@ -230,7 +249,7 @@ def _build_lock(journal_dir: Path, wait: float | None) -> Iterator[bool]:
 def _check_dir(journal_dir: Path) -> Path:
     jd = Path(journal_dir)
     if not (jd / "segments").is_dir():
-        raise ProjectionError(f"{jd}: not a journal directory (no segments/)")
+        raise ProjectionError(f"no journal at {jd} (create one with `tradejournal init`)")
     return jd
 
 
@@ -262,12 +281,12 @@ def catch_up(
                 current = False
             else:
                 try:
-                    current = is_current(con, last, sqls)
+                    current = is_current(con, last, sqls, jd)
                 finally:
                     _files.release(con)
             if current:
                 return CatchUpResult(0, time.perf_counter() - t0, last)
-        loaded, last = _build(jd, False, False, sqls, progress)
+        loaded, last = interruptibly(lambda: _build(jd, False, False, sqls, progress))
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
 
 
@@ -287,7 +306,7 @@ def rebuild(
     t0 = time.perf_counter()
     sqls = sql_files(sql_dir)
     with _build_lock(jd, None):
-        loaded, last = _build(jd, full, True, sqls, progress)
+        loaded, last = interruptibly(lambda: _build(jd, full, True, sqls, progress))
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
 
 
@@ -315,7 +334,10 @@ def connect_readonly(
         except ProjectionError:
             con = None  # unreadable: the catch-up below rebuilds it
         if con is not None:
-            if is_current(con, take_snapshot(jd).last_seq, sqls):
+            if is_current(con, take_snapshot(jd).last_seq, sqls, jd):
+                if _files.stale_temp_files(jd):
+                    with contextlib.suppress(OSError), _build_lock(jd, 0):
+                        pass  # cleans up when no build is running
                 return _sandbox(con) if sandbox else con
             _files.release(con)
         _catch_up_or_follow(jd, wait, sql_dir)
@@ -337,22 +359,22 @@ def _sandbox(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _file_id(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
 def _catch_up_or_follow(jd: Path, wait: float, sql_dir: SqlSource) -> None:
     """Catch up, or, while another process builds, wait until it publishes its database."""
-    before = _file_id(_db(jd))
+    before = _files.file_id(_db(jd))
     deadline = time.monotonic() + wait
     while True:
-        if catch_up(jd, wait=0, sql_dir=sql_dir).events_loaded >= 0:
+        try:
+            if catch_up(jd, wait=0, sql_dir=sql_dir).events_loaded >= 0:
+                return
+        except OSError as exc:  # a read-only journal (a backup, a read-only mount)
+            if not _db(jd).exists():
+                raise ProjectionError(f"cannot build the projections: {exc}") from exc
+            log.warning("cannot catch up (%s): showing the last complete projections", exc)
             return
-        if (before is not None and _file_id(_db(jd)) != before) or time.monotonic() >= deadline:
+        if (
+            before is not None and _files.file_id(_db(jd)) != before
+        ) or time.monotonic() >= deadline:
             return
         time.sleep(0.02)
 

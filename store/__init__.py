@@ -11,26 +11,32 @@ with Journal.open(path, durability="always") as j:
 from __future__ import annotations
 
 from .errors import (
+    ConflictingIdError,
     CorruptionError,
     JournalExistsError,
     JournalNotFoundError,
+    LockTimeoutError,
     StoreClosedError,
     StoreError,
     WriteFailedError,
 )
 from .identity import ensure_journal_id, journal_id
+from .integrity import check_range, fingerprint_at, locate_seq
 from .journal import DEFAULT_SEGMENT_BYTES, Appended, Durability, Journal, Recovery, init_journal
 from .reader import Snapshot, SnapshotSegment, follow_events, read_events, snapshot
+from .truncate import Truncation, parse_position, truncate_at
 from .verify import Problem, VerifyReport, repair, verify
 
 __all__ = [
     "Appended",
+    "ConflictingIdError",
     "DEFAULT_SEGMENT_BYTES",
     "CorruptionError",
     "Durability",
     "Journal",
     "JournalExistsError",
     "JournalNotFoundError",
+    "LockTimeoutError",
     "Problem",
     "Recovery",
     "Snapshot",
@@ -38,13 +44,19 @@ __all__ = [
     "StoreClosedError",
     "StoreError",
     "VerifyReport",
+    "Truncation",
     "WriteFailedError",
     "ensure_journal_id",
+    "check_range",
+    "fingerprint_at",
     "follow_events",
     "journal_id",
     "init_journal",
+    "locate_seq",
     "read_events",
     "repair",
+    "parse_position",
     "snapshot",
+    "truncate_at",
     "verify",
 ]
