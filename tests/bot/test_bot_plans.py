@@ -84,8 +84,8 @@ async def test_plan_expires_through_the_job_queue(
     try:
         await bot.say(OWNER, "/plan EURUSD")
         rec = _issued(bot)
-        for _ in range(50):
-            if bot.events("recommendation.expired"):
+        for _ in range(100):  # the event is journaled before the message is sent: wait for both
+            if bot.events("recommendation.expired") and bot.texts(OWNER)[-1].startswith("Plan exp"):
                 break
             await asyncio.sleep(0.05)
         (expired,) = bot.events("recommendation.expired")
@@ -112,8 +112,8 @@ async def test_pending_plan_expires_after_a_restart(
     await asyncio.sleep(0.6)
     await bot.start()  # the pending plan is re-armed from the journal: past due, expires now
     try:
-        for _ in range(50):
-            if bot.events("recommendation.expired"):
+        for _ in range(100):  # the event is journaled before the message is sent: wait for both
+            if bot.events("recommendation.expired") and bot.texts(OWNER)[-1].startswith("Plan exp"):
                 break
             await asyncio.sleep(0.05)
         assert len(bot.events("recommendation.expired")) == 1
