@@ -5,13 +5,13 @@ server, and the paper terminal as the broker.
 ``python -m tradejournal.producers.telegram.demo JOURNAL [--seed N]`` appends to ``JOURNAL``: a
 refused stranger, a conversation, four plans (executed and closed at its target, dismissed,
 expired, invalid), scanner signals and the owner's notifications — written by the real producers
-and linked to the trades they caused. Same seed, same story; a few seconds.
+and linked to the trades they caused, in a few seconds.
 
 Same seed, same journal, line for line (only the store's ``recorded_ts`` differs): the paper
 terminal's clock is the demo's only clock. The fake Bot API dates the updates with it, every
 producer stamps its events with it (``Stamps``), the scripted model "takes" a scripted time
-by moving it, and ids without a source key are counted from the seed. The JobQueue's jobs are
-run by the script (``job.run``), never by a timer, so nothing races.
+by moving it, and ids without a source key are drawn from a generator seeded by the seed. The
+JobQueue's jobs are run by the script (``job.run``), never by a timer, so nothing races.
 """
 
 from __future__ import annotations
