@@ -39,7 +39,7 @@ demo: $(STAMP)
 	$(BIN)/tradejournal --journal demo-journal stats
 	$(BIN)/tradejournal --journal demo-journal sql "SELECT symbol, count(*) AS trades, sum(net_pnl) AS net_pnl, round(avg(r_multiple), 2) AS avg_r FROM trades GROUP BY symbol ORDER BY symbol"
 	$(BIN)/tradejournal --journal demo-journal sql "SELECT symbol, direction, confidence, status, net_pnl, round(r_multiple, 2) AS r FROM recommendations ORDER BY ts"
-	$(BIN)/tradejournal --journal demo-journal sql "SELECT name, n, p50_ms, p95_ms, max_ms FROM latency_stats ORDER BY name"
+	$(BIN)/tradejournal --journal demo-journal sql "SELECT name, n, round(p50_ms, 1) AS p50_ms, round(p95_ms, 1) AS p95_ms, round(max_ms, 1) AS max_ms FROM latency_stats ORDER BY name"
 	@echo
 	@echo "Try next:"
 	@echo "  $(BIN)/tradejournal --journal demo-journal trades"

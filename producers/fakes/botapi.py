@@ -4,6 +4,7 @@ PTB posts form-encoded parameters (every value a string, ``reply_markup`` a JSON
 ``<base_url><token>/<method>`` and multipart bodies for uploads. The fake answers like the real
 API (``{"ok": true, "result": ...}``), enforces the real text (4096) and callback data (64 bytes)
 limits with a 400, and keeps the sent messages so tests can read what a user would see.
+Message dates come from the wall clock, or from ``clock`` when a scripted run passes one.
 
 ```python
 with FakeBotApi() as api:
@@ -23,6 +24,7 @@ import json
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -60,8 +62,16 @@ class SentCall:
 class FakeBotApi(LoopbackServer):
     """The fake server; ``base_url`` is what PTB's ``base_url`` builder option takes."""
 
-    def __init__(self, bot_id: int = 123456, *, max_poll_wait: float = 0.5) -> None:
+    def __init__(
+        self,
+        bot_id: int = 123456,
+        *,
+        max_poll_wait: float = 0.5,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         super().__init__()
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        """Where message dates come from (aware UTC; the wall clock unless scripted)."""
         self.handler_class = _Handler
         self.bot_id = bot_id
         self.max_poll_wait = max_poll_wait
@@ -82,6 +92,9 @@ class FakeBotApi(LoopbackServer):
         """PTB ``base_file_url``."""
         return f"http://127.0.0.1:{self.port}/file/bot"
 
+    def _date(self) -> int:
+        return int(self.clock().timestamp())
+
     # --- scripting updates ----------------------------------------------------------------------
     def message_update(
         self, user_id: int, text: str, *, chat_id: int | None = None, username: str | None = None
@@ -89,7 +102,7 @@ class FakeBotApi(LoopbackServer):
         """Return (without queueing) an update carrying a private text message from a user."""
         msg: dict[str, Any] = {
             "message_id": next(self._message_ids),
-            "date": _now(),
+            "date": self._date(),
             "chat": {"id": chat_id or user_id, "type": "private"},
             "from": _user(user_id, username),
             "text": text,
@@ -111,7 +124,7 @@ class FakeBotApi(LoopbackServer):
         """Return (without queueing) an update carrying a button press on a bot message."""
         message = {
             "message_id": message_id,
-            "date": _now(),
+            "date": self._date(),
             "chat": {"id": chat_id or user_id, "type": "private"},
             "from": self.me(),
             "text": "…",
@@ -229,7 +242,7 @@ class FakeBotApi(LoopbackServer):
         chat_id = int(p.get("chat_id") or 0)
         return {
             "message_id": message_id or next(self._message_ids),
-            "date": _now(),
+            "date": self._date(),
             "chat": {"id": chat_id, "type": "private"},
             "from": self.me(),
             **{k: v for k, v in body.items() if v is not None},
@@ -253,10 +266,6 @@ def _user(user_id: int, username: str | None) -> dict[str, Any]:
     if username:
         user["username"] = username
     return user
-
-
-def _now() -> int:
-    return int(dt.datetime.now(dt.UTC).timestamp())
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -5,13 +5,13 @@ Timeouts, retries and ``base_url`` come from ``LlmSettings``. Every call is time
 ``metric.timing`` beside it. Rate limits, timeouts, connection failures and server errors come
 back as ``LlmResult(ok=False, user_message=...)``: a short sentence the bot can show the user.
 The API key lives only in the client; it is never part of an event, a log line or a repr.
+Time, ids and the measured latency come from the client's ``Stamps`` (real ones unless a scripted
+run, such as the demo, passes its own).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +19,8 @@ from typing import Any
 
 import openai
 
-from tradejournal.events import Event, LlmCalled, MetricTiming, new_id
+from tradejournal.events import Event, LlmCalled, MetricTiming
+from tradejournal.producers.stamps import Stamps
 
 from .prices import Price, cost_usd, find_price
 
@@ -70,9 +71,13 @@ _USER_MESSAGES = {
 class LlmClient:
     """An ``AsyncOpenAI`` client that journals every call through ``emit``."""
 
-    def __init__(self, settings: LlmSettings, emit: Emit, *, producer: str = "llm") -> None:
+    def __init__(
+        self, settings: LlmSettings, emit: Emit, *, producer: str = "llm",
+        stamps: Stamps | None = None,
+    ) -> None:  # fmt: skip
         self.settings = settings
         self.emit = emit
+        self.stamps = stamps or Stamps()
         self._producer = producer
         self._client = openai.AsyncOpenAI(
             api_key=settings.api_key,
@@ -101,7 +106,7 @@ class LlmClient:
         kwargs: dict[str, Any] = {"model": model, "messages": [dict(m) for m in messages]}
         if response_format is not None:
             kwargs["response_format"] = dict(response_format)
-        started = time.perf_counter()
+        started = self.stamps.timer()
         content, kind, error = "", "", None
         usage: tuple[int, int, int] | None = None
         response_id = None
@@ -126,15 +131,16 @@ class LlmClient:
             kind, error = "status", f"HTTP {exc.status_code}: {_short(exc)}"
         except openai.OpenAIError as exc:
             kind, error = "other", f"{type(exc).__name__}: {_short(exc)}"
-        latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        latency_ms = self.stamps.elapsed_ms(started)
         call = self._call_event(
             model, purpose, usage, latency_ms, error, response_id,
             conversation_id=conversation_id, prompt_variant=prompt_variant,
             correlation_id=correlation_id, causation_id=causation_id,
         )  # fmt: skip
         timing = MetricTiming(
-            ts=call.ts, producer=self._producer, name=f"llm.{purpose}", duration_ms=latency_ms,
-            correlation_id=correlation_id, causation_id=call.id,
+            id=self.stamps.new_id(), ts=call.ts, producer=self._producer,
+            name=f"llm.{purpose}", duration_ms=latency_ms, correlation_id=correlation_id,
+            causation_id=call.id,
         )  # fmt: skip
         await self.emit([call, timing])
         if error:
@@ -170,7 +176,7 @@ class LlmClient:
             )
             cost = cost_usd(price, prompt, completion, cached)
         return LlmCalled(
-            id=new_id(), ts=dt.datetime.now(dt.UTC), producer=self._producer, model=model,
+            id=self.stamps.new_id(), ts=self.stamps.now(), producer=self._producer, model=model,
             purpose=purpose, cost_usd=cost, latency_ms=latency_ms,
             status="error" if error else "ok", error=error, response_id=response_id,
             **tokens, **links,

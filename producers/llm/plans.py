@@ -19,7 +19,6 @@ import msgspec
 from tradejournal.events import (
     RecommendationInvalid,
     RecommendationIssued,
-    new_id,
     validate_event,
 )
 
@@ -98,8 +97,12 @@ class PlanOutcome:
     invalid: RecommendationInvalid | None = None
 
 
-def parse_plan(raw: str, *, symbol: str, model: str, **fields: Any) -> RecommendationIssued:
-    """Validate the model's JSON into ``recommendation.issued``; ValueError with the reason."""
+def parse_plan(
+    raw: str, *, symbol: str, model: str, ts: dt.datetime | None = None, **fields: Any
+) -> RecommendationIssued:
+    """Validate the model's JSON into ``recommendation.issued`` at ``ts`` (default: now).
+
+    Raises ValueError with the reason."""
     try:
         data = json.loads(raw, parse_float=Decimal)
     except ValueError as exc:
@@ -116,7 +119,7 @@ def parse_plan(raw: str, *, symbol: str, model: str, **fields: Any) -> Recommend
                 raise ValueError(f"{name}: required for {answer.direction}")
     try:
         issued = RecommendationIssued(
-            ts=dt.datetime.now(dt.UTC), producer="llm", symbol=symbol.upper(),
+            ts=ts or dt.datetime.now(dt.UTC), producer="llm", symbol=symbol.upper(),
             direction=answer.direction, entry_price=answer.entry_price, sl=answer.sl,
             tp=answer.tp, confidence=answer.confidence, reasoning=answer.reasoning,
             timeframe=answer.timeframe or None, regime=answer.regime or None, model=model,
@@ -147,10 +150,10 @@ async def request_plan(client: LlmClient, req: PlanRequest) -> PlanOutcome:
     call = result.call
     links: dict[str, Any] = {"correlation_id": req.correlation_id, "causation_id": call.id}
     try:
-        now = dt.datetime.now(dt.UTC)
+        now = client.stamps.now()
         issued = parse_plan(
-            result.content, symbol=req.symbol, model=call.model,
-            recommendation_id=new_id(), conversation_id=req.conversation_id,
+            result.content, symbol=req.symbol, model=call.model, ts=now,
+            id=client.stamps.new_id(), recommendation_id=client.stamps.new_id(), conversation_id=req.conversation_id,
             signal_id=req.signal_id, prompt_variant=req.prompt_variant,
             generation_ms=call.latency_ms,
             expires_ts=now + req.expires_after if req.expires_after else None,
@@ -158,7 +161,7 @@ async def request_plan(client: LlmClient, req: PlanRequest) -> PlanOutcome:
         )  # fmt: skip
     except ValueError as exc:
         invalid = RecommendationInvalid(
-            ts=dt.datetime.now(dt.UTC), producer="llm", model=call.model, raw=result.content,
+            id=client.stamps.new_id(), ts=client.stamps.now(), producer="llm", model=call.model, raw=result.content,
             error=str(exc)[:500], conversation_id=req.conversation_id, **links,
         )  # fmt: skip
         await client.emit([invalid])

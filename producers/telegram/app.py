@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import os
 from typing import Any
 
 from telegram import Update
@@ -32,7 +31,6 @@ from . import chat, menu, recommend, reports
 from .guard import guard, record
 from .jobs import schedule_jobs
 from .services import BotServices, install, user_chat
-from .sink import utcnow
 
 __all__ = ["BotRunner", "build_application", "run_bot"]
 
@@ -97,7 +95,14 @@ class BotRunner:
     async def start(self) -> None:
         """Initialize, journal ``bot.started``, re-arm pending expiries, start jobs and polling."""
         await self.app.initialize()
-        await self.svc.sink.emit([BotStarted(ts=utcnow(), producer="telegram", pid=os.getpid())])
+        sink = self.svc.sink
+        await sink.emit(
+            [
+                BotStarted(
+                    id=sink.new_id(), ts=sink.now(), producer="telegram", pid=sink.stamps.pid()
+                )
+            ]
+        )
         for rec in list(self.svc.state.pending.values()):
             recommend.schedule_expiry(self.app, rec)
         schedule_jobs(self.app)
@@ -116,8 +121,17 @@ class BotRunner:
                 await self.app.updater.stop()
             if self.app.running:
                 await self.app.stop()
+            sink = self.svc.sink
             await self.svc.sink.emit(
-                [BotStopped(ts=utcnow(), producer="telegram", pid=os.getpid(), reason=reason)]
+                [
+                    BotStopped(
+                        id=sink.new_id(),
+                        ts=sink.now(),
+                        producer="telegram",
+                        pid=sink.stamps.pid(),
+                        reason=reason,
+                    )  # fmt: skip
+                ]
             )
         finally:
             await self.app.shutdown()

@@ -7,6 +7,7 @@ stopped. The state is rebuilt from the journal here, before the first update is 
 from __future__ import annotations
 
 from tradejournal.producers.llm import LlmClient, LlmSettings
+from tradejournal.producers.stamps import Stamps
 from tradejournal.store import Journal
 
 from .services import BotServices, CycleFn, ExportFn, OrderExecutor, PictureFn, ScanFn
@@ -27,13 +28,17 @@ def open_services(
     exporter: ExportFn | None = None,
     picture: PictureFn | None = None,
     mt5_cycle: CycleFn | None = None,
+    stamps: Stamps | None = None,
 ) -> BotServices:
-    """The services for ``build_application``; the state comes from the journal."""
-    sink = JournalSink(journal)
+    """The services for ``build_application``; the state comes from the journal.
+
+    ``stamps`` (default: the wall clock, UUIDv7 ids, measured durations) is where every event the
+    bot writes gets its time and id; a scripted run passes a scripted one."""
+    sink = JournalSink(journal, stamps=stamps)
     return BotServices(
         settings=settings,
         sink=sink,
-        llm=LlmClient(llm, sink.emit),
+        llm=LlmClient(llm, sink.emit, stamps=sink.stamps),
         state=BotState.rebuild(journal.path),
         executor=executor,
         scanner=scanner,

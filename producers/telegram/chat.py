@@ -15,12 +15,10 @@ from tradejournal.events import (
     ConversationEnded,
     ConversationMessage,
     ConversationStarted,
-    new_id,
 )
 
 from .reply import action_id, answer
 from .services import BotServices, services, user_chat
-from .sink import utcnow
 from .state import Conversation
 
 __all__ = ["end_chat", "on_text", "start_chat"]
@@ -35,11 +33,12 @@ async def start_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     user_id, chat_id = user_chat(update)
     conv = svc.state.conversations.get((chat_id, user_id))
     if conv is None:
-        conv = Conversation(new_id(), chat_id, user_id)
+        conv = Conversation(svc.sink.new_id(), chat_id, user_id)
         await svc.sink.emit(
             [
                 ConversationStarted(
-                    ts=utcnow(),
+                    id=svc.sink.new_id(),
+                    ts=svc.sink.now(),
                     producer="telegram",
                     conversation_id=conv.conversation_id,
                     user_id=user_id,
@@ -78,7 +77,7 @@ async def _ask(
     cause = action_id(update, context)
     message = update.effective_message
     mine = ConversationMessage(
-        id=f"{cause}:message", ts=utcnow(), producer="telegram",
+        id=f"{cause}:message", ts=svc.sink.now(), producer="telegram",
         conversation_id=conv.conversation_id, role="user", content=text, user_id=conv.user_id,
         chat_id=conv.chat_id, message_id=message.message_id if message else None,
         causation_id=cause,
@@ -96,7 +95,7 @@ async def _ask(
         return
     call = result.call
     reply = ConversationMessage(
-        ts=utcnow(), producer="llm", conversation_id=conv.conversation_id, role="assistant",
+        id=svc.sink.new_id(), ts=svc.sink.now(), producer="llm", conversation_id=conv.conversation_id, role="assistant",
         content=result.content, model=call.model, prompt_tokens=call.prompt_tokens,
         completion_tokens=call.completion_tokens, cost_usd=call.cost_usd,
         latency_ms=call.latency_ms, response_id=call.response_id, user_id=conv.user_id,
@@ -118,7 +117,8 @@ async def end_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await svc.sink.emit(
         [
             ConversationEnded(
-                ts=utcnow(),
+                id=svc.sink.new_id(),
+                ts=svc.sink.now(),
                 producer="telegram",
                 conversation_id=conv.conversation_id,
                 reason="user",

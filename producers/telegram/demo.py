@@ -5,7 +5,13 @@ server, and the paper terminal as the broker.
 ``python -m tradejournal.producers.telegram.demo JOURNAL [--seed N]`` appends to ``JOURNAL``: a
 refused stranger, a conversation, four plans (executed and closed at its target, dismissed,
 expired, invalid), scanner signals and the owner's notifications — written by the real producers
-and linked to the trades they caused. Same seed, same story; a few seconds.
+and linked to the trades they caused, in a few seconds.
+
+Same seed, same journal, line for line (only the store's ``recorded_ts`` differs): the paper
+terminal's clock is the demo's only clock. The fake Bot API dates the updates with it, every
+producer stamps its events with it (``Stamps``), the scripted model "takes" a scripted time
+by moving it, and ids without a source key are drawn from a generator seeded by the seed. The
+JobQueue's jobs are run by the script (``job.run``), never by a timer, so nothing races.
 """
 
 from __future__ import annotations
@@ -13,7 +19,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import functools
 import json
+import random
+import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,11 +34,12 @@ from tradejournal.producers.llm import LlmSettings, Price
 from tradejournal.producers.mt5 import Mt5Poller, PaperTerminal
 from tradejournal.producers.mt5.paper import RandomWalkFeed
 from tradejournal.producers.scanner import Scanner
+from tradejournal.producers.stamps import Stamps
 from tradejournal.store import Journal, read_events
 
 from .app import BotRunner, build_application
 from .assemble import open_services
-from .jobs import SCANNER_JOB
+from .jobs import MT5_JOB, SCANNER_JOB
 from .mt5link import Mt5Link
 from .settings import BotSettings
 from .wiring import scanner_fn
@@ -37,6 +48,7 @@ __all__ = ["run_demo"]
 
 OWNER, STRANGER, BOT_ID = 424242, 999001, 700700
 MODEL = "gpt-4o-mini"
+PLAN_EXPIRY = dt.timedelta(minutes=15)
 _START = dt.datetime(2026, 11, 2, tzinfo=dt.UTC)
 _SYMBOLS = ("EURUSD", "GBPUSD", "USDJPY", "XAUUSD")
 _ANSWERS = [
@@ -70,10 +82,28 @@ def _plans(terminal: PaperTerminal, seed: int) -> dict[str, str]:
     return plans
 
 
-def _responder(plans: dict[str, str]) -> Any:
+def scripted_stamps(terminal: PaperTerminal, seed: int) -> Stamps:
+    """Stamps read from the paper clock, with UUIDv7-shaped ids drawn from ``seed``."""
+    rng = random.Random(f"bot-demo:{seed}")
+
+    def new_id() -> str:
+        ms = int(terminal.utc_now.timestamp() * 1000)
+        value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rng.getrandbits(12) << 64
+        return str(uuid.UUID(int=value | 0b10 << 62 | rng.getrandbits(62)))
+
+    return Stamps(
+        now=lambda: terminal.utc_now, new_id=new_id,
+        timer=lambda: terminal.utc_now.timestamp(), pid=lambda: None,
+    )  # fmt: skip
+
+
+def _responder(plans: dict[str, str], terminal: PaperTerminal, seed: int) -> Any:
     turns = iter(_ANSWERS * 10)
+    rng = random.Random(f"bot-demo-model:{seed}")
 
     def answer(request: LlmRequest) -> LlmReply:
+        # the model's scripted thinking time passes on the paper clock (the demo's only clock)
+        terminal.advance(((1800 if request.structured else 900) + rng.randrange(400)) / 1000)
         if request.structured:
             asked = request.messages[-1]["content"]
             symbol = next((s for s in plans if s in asked), "EURUSD")
@@ -84,67 +114,73 @@ def _responder(plans: dict[str, str]) -> Any:
     return answer
 
 
-async def _step(api: FakeBotApi, update: dict[str, Any], method: str, before: int) -> Any:
-    api.push(update)
+def _pause(terminal: PaperTerminal, seconds: int = 20) -> None:
+    """The trader's pause before the next update: to a whole second (Telegram's dates are)."""
+    now = terminal.utc_now
+    terminal.set_time(now.replace(microsecond=0) + dt.timedelta(seconds=seconds))
+
+
+async def _step(
+    api: FakeBotApi, terminal: PaperTerminal, update: Callable[[], dict[str, Any]], method: str
+) -> Any:
+    """After a pause, send the update ``update()`` builds; wait for the bot's next ``method``."""
+    _pause(terminal)
+    before = len(api.sent(method))
+    api.push(update())
     return await asyncio.to_thread(api.wait_for, method, before + 1, timeout=20)
+
+
+async def _run_job(runner: BotRunner, name: str) -> None:
+    """Run the JobQueue job ``name`` now, as its timer would."""
+    (job,) = runner.app.job_queue.get_jobs_by_name(name)
+    await job.run(runner.app)
 
 
 async def _scan_hours(runner: BotRunner, link: Mt5Link, feed: Any, hours: int) -> None:
     """Let the market run ``hours`` H1 bars, the scanner job scanning after each one."""
-    (job,) = runner.app.job_queue.get_jobs_by_name(SCANNER_JOB)
     for _ in range(hours):
         async with link.lock:
             link.terminal.run_feed(feed, max_ticks=len(_SYMBOLS))
-        await job.run(runner.app)
+        await _run_job(runner, SCANNER_JOB)
+
+
+async def _expire_plans(runner: BotRunner, terminal: PaperTerminal, after: dt.timedelta) -> None:
+    """Let ``after`` pass on the paper clock, then run the plans' expiry jobs."""
+    terminal.advance(after.total_seconds())
+    for job in runner.app.job_queue.jobs():
+        if job.name and job.name.startswith("expire:"):
+            await job.run(runner.app)
+            job.schedule_removal()
 
 
 async def _story(api: FakeBotApi, runner: BotRunner, link: Mt5Link, terminal: PaperTerminal,
-                 path: Path, feed: Any, seed: int) -> None:  # fmt: skip
-    def n(method: str) -> int:
-        return len(api.sent(method))
+                 feed: Any, seed: int) -> None:  # fmt: skip
+    def say(user: int, text: str, username: str | None = None) -> Any:
+        return _step(api, terminal, lambda: api.message_update(user, text, username=username),
+                     "sendMessage")  # fmt: skip
 
-    await link.run_once()
+    await _run_job(runner, MT5_JOB)
     await _scan_hours(runner, link, feed, 48)
     _plans_cache.update(_plans(terminal, seed))
-    await _step(
-        api, api.message_update(OWNER, "/start", username="owner"), "sendMessage", n("sendMessage")
-    )
-    await _step(
-        api,
-        api.message_update(STRANGER, "/stats", username="stranger"),
-        "sendMessage",
-        n("sendMessage"),
-    )
-    await _step(
-        api,
-        api.message_update(OWNER, "/chatgpt How much should I risk per trade?"),
-        "sendMessage",
-        n("sendMessage"),
-    )
-    await _step(
-        api,
-        api.message_update(OWNER, "And after a losing streak?"),
-        "sendMessage",
-        n("sendMessage"),
-    )
-    await _step(api, api.message_update(OWNER, "/end"), "sendMessage", n("sendMessage"))
+    await say(OWNER, "/start", "owner")
+    await say(STRANGER, "/stats", "stranger")
+    await say(OWNER, "/chatgpt How much should I risk per trade?")
+    await say(OWNER, "And after a losing streak?")
+    await say(OWNER, "/end")
     decisions = {"EURUSD": "x", "GBPUSD": "d", "XAUUSD": None, "USDJPY": None}
     for symbol, verb in decisions.items():
-        sent = await _step(
-            api, api.message_update(OWNER, f"/plan {symbol}"), "sendMessage", n("sendMessage")
-        )
+        sent = await say(OWNER, f"/plan {symbol}")
         buttons = [data for _, data in sent.buttons() if data.startswith(f"rec:{verb}:")]
         if verb and buttons:
-            await _step(api, api.callback_update(OWNER, buttons[0], message_id=sent.params.get("message_id", 1)),
-                        "editMessageText", n("editMessageText"))  # fmt: skip
-    await link.run_once()  # the fill
+            press = functools.partial(api.callback_update, OWNER, buttons[0],
+                                      message_id=sent.params.get("message_id", 1))  # fmt: skip
+            await _step(api, terminal, press, "editMessageText")
+    await _run_job(runner, MT5_JOB)  # the fill
+    _pause(terminal, 3600)
     rec = json.loads(_plans_cache["EURUSD"])
     terminal.set_quote("EURUSD", rec["tp"] + 0.0002, rec["tp"] + 0.0003)  # the target is hit
-    await link.run_once()
-    for _ in range(100):  # the XAUUSD plan expires
-        if any(True for _ in read_events(path, types={"recommendation.expired"})):
-            break
-        await asyncio.sleep(0.1)
+    await _run_job(runner, MT5_JOB)
+    await _expire_plans(runner, terminal, PLAN_EXPIRY)  # the XAUUSD plan expires
 
 
 _plans_cache: dict[str, str] = {}
@@ -163,29 +199,36 @@ async def _run(path: Path, seed: int) -> None:
     _plans_cache.clear()
     scan = ScannerSettings(symbols=["EURUSD", "GBPUSD", "XAUUSD"], timeframes=["H1"],
                            rsi_oversold=40.0, rsi_overbought=60.0)  # fmt: skip
-    with FakeBotApi(bot_id=BOT_ID) as api, FakeLlmApi(_responder(_plans_cache)) as llm:
-        with Journal.open(path, create=True) as journal:
-            link = Mt5Link(Mt5Poller(terminal, journal))
-            settings = BotSettings(
-                journal=path, token=f"{BOT_ID}:demo-token", allowed_users=frozenset({OWNER}),
-                owner_chat_id=OWNER, base_url=api.base_url, base_file_url=api.base_file_url,
-                plan_expiry=dt.timedelta(seconds=2), scanner_interval_s=3600,
-                notify_threshold=50.0, mt5_interval_s=3600, poll_timeout_s=0.2,
-            )  # fmt: skip
-            llm_settings = LlmSettings(
-                api_key="sk-demo", model=MODEL, base_url=llm.base_url, max_retries=0,
-                prices={MODEL: Price(Decimal("0.15"), Decimal("0.60"), Decimal("0.075"))},
-            )  # fmt: skip
-            svc = open_services(
-                settings, llm_settings, journal, executor=link, mt5_cycle=link.run_once,
-                scanner=scanner_fn(Scanner(terminal, journal, scan, clock=ServerClock()), link.lock),
-            )  # fmt: skip
-            runner = BotRunner(build_application(svc), poll=True)
-            await runner.start()
-            try:
-                await _story(api, runner, link, terminal, path, feed, seed)
-            finally:
-                await runner.stop("demo finished")
+    stamps = scripted_stamps(terminal, seed)
+    clock = stamps.now
+    with (
+        FakeBotApi(bot_id=BOT_ID, clock=clock) as api,
+        FakeLlmApi(_responder(_plans_cache, terminal, seed)) as llm,
+        Journal.open(path, create=True) as journal,
+    ):
+        link = Mt5Link(Mt5Poller(terminal, journal, clock=clock, ids=stamps.new_id))
+        settings = BotSettings(
+            journal=path, token=f"{BOT_ID}:demo-token", allowed_users=frozenset({OWNER}),
+            owner_chat_id=OWNER, base_url=api.base_url, base_file_url=api.base_file_url,
+            plan_expiry=PLAN_EXPIRY, scanner_interval_s=3600, notify_threshold=50.0,
+            mt5_interval_s=3600, jobs_first_s=10**6, poll_timeout_s=0.2,
+        )  # fmt: skip
+        llm_settings = LlmSettings(
+            api_key="sk-demo", model=MODEL, base_url=llm.base_url, max_retries=0,
+            prices={MODEL: Price(Decimal("0.15"), Decimal("0.60"), Decimal("0.075"))},
+        )  # fmt: skip
+        svc = open_services(
+            settings, llm_settings, journal, executor=link, mt5_cycle=link.run_once,
+            scanner=scanner_fn(Scanner(terminal, journal, scan, clock=ServerClock(), now=clock),
+                               link.lock),
+            stamps=stamps,
+        )  # fmt: skip
+        runner = BotRunner(build_application(svc), poll=True)
+        await runner.start()
+        try:
+            await _story(api, runner, link, terminal, feed, seed)
+        finally:
+            await runner.stop("demo finished")
 
 
 def run_demo(path: str | Path, seed: int = 7) -> dict[str, int]:

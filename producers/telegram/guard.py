@@ -9,6 +9,7 @@ an update already in the journal (a redelivery after a crash) is not processed a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from telegram import Update
@@ -17,10 +18,9 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from tradejournal.events import AccessDenied, UserAction
 
 from .ids import update_event_id
-from .services import services, user_chat
-from .sink import utcnow
+from .services import BotServices, services, user_chat
 
-__all__ = ["REFUSAL", "describe", "guard", "record"]
+__all__ = ["REFUSAL", "describe", "guard", "record", "update_time"]
 
 REFUSAL = "Sorry, this is a private trading journal bot. Your request was not processed."
 
@@ -34,6 +34,14 @@ def describe(update: Update) -> tuple[Literal["command", "button", "message"], s
     return ("command" if text.startswith("/") else "message"), text
 
 
+def update_time(update: Update, svc: BotServices) -> dt.datetime:
+    """When the update happened: its message's own date, else (a button press) the sink's now."""
+    message = update.message or update.edited_message or update.channel_post
+    if message is not None and message.date is not None:
+        return message.date.astimezone(dt.UTC)
+    return svc.sink.now()
+
+
 async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop every update not from an allowed user, after one refusal and ``access.denied``."""
     svc = services(context)
@@ -44,7 +52,7 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user_id, chat_id = user_chat(update)
         kind, data = describe(update)
         denied = AccessDenied(
-            id=update_event_id(context.bot.id, update.update_id), ts=utcnow(),
+            id=update_event_id(context.bot.id, update.update_id), ts=update_time(update, svc),
             producer="telegram", user_id=user_id, chat_id=chat_id, what=f"{kind}: {data}"[:200],
             update_id=update.update_id, username=user.username,
         )  # fmt: skip
@@ -62,13 +70,15 @@ async def record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop
+    svc = services(context)
     user_id, chat_id = user_chat(update)
     kind, data = describe(update)
     action = UserAction(
-        id=update_event_id(context.bot.id, update.update_id), ts=utcnow(), producer="telegram",
+        id=update_event_id(context.bot.id, update.update_id), ts=update_time(update, svc),
+        producer="telegram",
         user_id=user_id, chat_id=chat_id, kind=kind, data=data, update_id=update.update_id,
         username=user.username,
     )  # fmt: skip
-    appended = await services(context).sink.emit([action])
+    appended = await svc.sink.emit([action])
     if not appended.new:
         raise ApplicationHandlerStop

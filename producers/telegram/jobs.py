@@ -9,7 +9,6 @@ demand (``await job.run(application)``).
 from __future__ import annotations
 
 import logging
-import time
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext
@@ -17,7 +16,6 @@ from telegram.ext import Application, CallbackContext
 from tradejournal.events import MetricTiming, SignalNotified
 
 from .services import services
-from .sink import utcnow
 
 __all__ = [
     "EXPORT_JOB",
@@ -58,7 +56,7 @@ async def scanner_job(context: CallbackContext) -> None:  # type: ignore[type-ar
             [
                 SignalNotified(
                     id=f"{signal.id}:notified:{owner}",
-                    ts=utcnow(),
+                    ts=svc.sink.now(),
                     producer="telegram",
                     signal_id=signal.signal_id,
                     chat_id=owner,
@@ -74,12 +72,21 @@ async def mt5_job(context: CallbackContext) -> None:  # type: ignore[type-arg]
     svc = services(context)
     if svc.mt5_cycle is None:
         return
-    started = time.perf_counter()
+    stamps = svc.sink.stamps
+    started = stamps.timer()
     written = await svc.mt5_cycle()
-    ms = round((time.perf_counter() - started) * 1000, 1)
+    ms = stamps.elapsed_ms(started)
     if written or ms >= 1000:  # an idle poll every second is not worth an event
         await svc.sink.emit(
-            [MetricTiming(ts=utcnow(), producer="telegram", name="mt5.cycle", duration_ms=ms)]
+            [
+                MetricTiming(
+                    id=stamps.new_id(),
+                    ts=stamps.now(),
+                    producer="telegram",
+                    name="mt5.cycle",
+                    duration_ms=ms,
+                )  # fmt: skip
+            ]
         )
 
 
@@ -91,7 +98,7 @@ async def export_job(context: CallbackContext) -> None:  # type: ignore[type-arg
     owner = svc.settings.owner_chat_id
     try:
         async with svc.sink.timed("export.nightly"):
-            path = await svc.exporter(svc.settings.export_dir, utcnow())
+            path = await svc.exporter(svc.settings.export_dir, svc.sink.now())
     except Exception as exc:  # a failed export must not stop the bot
         log.exception("nightly export failed")
         if owner is not None:
@@ -110,9 +117,11 @@ def schedule_jobs(app: Application) -> None:  # type: ignore[type-arg]
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
     s = svc.settings
     if svc.mt5_cycle is not None:
-        jq.run_repeating(mt5_job, interval=s.mt5_interval_s, first=0.2, name=MT5_JOB)
+        first = 0.2 if s.jobs_first_s is None else s.jobs_first_s
+        jq.run_repeating(mt5_job, interval=s.mt5_interval_s, first=first, name=MT5_JOB)
     if svc.scanner is not None and s.scanner_interval_s:
-        jq.run_repeating(scanner_job, interval=s.scanner_interval_s, first=1.0, name=SCANNER_JOB)
+        first = 1.0 if s.jobs_first_s is None else s.jobs_first_s
+        jq.run_repeating(scanner_job, interval=s.scanner_interval_s, first=first, name=SCANNER_JOB)
     if svc.exporter is not None and s.export_dir is not None and s.export_time is not None:
         when = s.export_time.replace(tzinfo=ZoneInfo(s.export_tz))
         jq.run_daily(export_job, time=when, name=EXPORT_JOB)

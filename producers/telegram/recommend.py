@@ -28,9 +28,8 @@ from tradejournal.events import (
 from tradejournal.producers.llm import PlanRequest, request_plan
 
 from .reply import action_id, answer, args_of
-from .services import BotServices, services, user_chat
+from .services import KEY, BotServices, services, user_chat
 from .settings import assign_variant
-from .sink import utcnow
 
 __all__ = ["ask_symbol", "on_decision", "plan", "plan_text", "schedule_expiry"]
 
@@ -112,7 +111,7 @@ async def _variant(svc: BotServices, user_id: int, cause: str) -> str:
             [
                 ExperimentAssigned(
                     id=f"experiment:{key[0]}:user:{user_id}",
-                    ts=utcnow(),
+                    ts=svc.sink.now(),
                     producer="telegram",
                     experiment_id=key[0],
                     user_id=user_id,
@@ -142,7 +141,8 @@ async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await svc.sink.emit(
             [
                 RecommendationDismissed(
-                    ts=utcnow(),
+                    id=svc.sink.new_id(),
+                    ts=svc.sink.now(),
                     producer="telegram",
                     recommendation_id=rec_id,
                     user_id=user_id,
@@ -156,7 +156,8 @@ async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     await query.answer("Sending the order…")
     approved = RecommendationApproved(
-        ts=utcnow(), producer="telegram", recommendation_id=rec_id, user_id=user_id,
+        id=svc.sink.new_id(), ts=svc.sink.now(), producer="telegram", recommendation_id=rec_id,
+        user_id=user_id,
         correlation_id=rec.correlation_id, causation_id=cause,
     )  # fmt: skip
     await svc.sink.emit([approved])
@@ -178,7 +179,8 @@ async def _execute(svc: BotServices, rec: RecommendationIssued, cause: str) -> s
         await svc.sink.emit(
             [
                 RecommendationExecuted(
-                    ts=utcnow(),
+                    id=svc.sink.new_id(),
+                    ts=svc.sink.now(),
                     producer="telegram",
                     recommendation_id=rec.recommendation_id,
                     order_ticket=ticket,
@@ -191,7 +193,8 @@ async def _execute(svc: BotServices, rec: RecommendationIssued, cause: str) -> s
     await svc.sink.emit(
         [
             RecommendationFailed(
-                ts=utcnow(),
+                id=svc.sink.new_id(),
+                ts=svc.sink.now(),
                 producer="telegram",
                 recommendation_id=rec.recommendation_id,
                 error=(result_error or "order failed")[:500],
@@ -207,7 +210,8 @@ def schedule_expiry(app: Application, rec: RecommendationIssued) -> None:  # typ
     """Run ``expire`` when the plan's time is up (at once if it is already past)."""
     if app.job_queue is None or rec.expires_ts is None:
         return
-    delay = max((rec.expires_ts - utcnow()).total_seconds(), 0.0)
+    now = app.bot_data[KEY].sink.now()
+    delay = max((rec.expires_ts - now).total_seconds(), 0.0)
     app.job_queue.run_once(
         _expire, when=dt.timedelta(seconds=delay), data=rec.recommendation_id,
         name=f"expire:{rec.recommendation_id}",
@@ -231,7 +235,8 @@ async def _expire(context: CallbackContext) -> None:  # type: ignore[type-arg]
     await svc.sink.emit(
         [
             RecommendationExpired(
-                ts=utcnow(),
+                id=svc.sink.new_id(),
+                ts=svc.sink.now(),
                 producer="telegram",
                 recommendation_id=rec_id,
                 correlation_id=rec.correlation_id,

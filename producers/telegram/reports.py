@@ -20,7 +20,6 @@ from tradejournal.projections import api
 
 from .reply import answer, args_of
 from .services import services, user_chat
-from .sink import utcnow
 
 __all__ = [
     "PERIODS",
@@ -93,7 +92,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     args = args_of(update, context)
     try:
-        since = period_since(args[0] if args else None, utcnow())
+        since = period_since(args[0] if args else None, svc.sink.now())
     except ValueError as exc:
         await answer(update, context, str(exc))
         return
@@ -167,5 +166,5 @@ async def export_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await answer(update, context, "Export is not configured.")
         return
     async with svc.sink.timed("export.run"):
-        path = await svc.exporter(svc.settings.export_dir, utcnow())
+        path = await svc.exporter(svc.settings.export_dir, svc.sink.now())
     await answer(update, context, f"Export written: {path.name}")

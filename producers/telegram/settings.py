@@ -58,6 +58,9 @@ class BotSettings:
     poll_interval_s: float = 0.0
     poll_timeout_s: float = 1.0
     mt5_interval_s: float = 1.0
+    jobs_first_s: float | None = None
+    """Seconds before the MT5 and scanner jobs first run (default 0.2 s and 1 s); a scripted run
+    that runs them itself (``await job.run(app)``) puts it beyond its end."""
     extra_secrets: tuple[str, ...] = field(default=(), repr=False)
 
     @property

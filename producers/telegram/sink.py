@@ -1,34 +1,47 @@
 """The bot's way into the journal: appends run in a worker thread, never on the event loop.
 
 The store is synchronous (a file lock and an fsync per append); ``JournalSink.emit`` hands the
-batch to ``asyncio.to_thread``. ``timed`` measures a block and journals ``metric.timing``.
+batch to ``asyncio.to_thread``. ``timed`` measures a block and journals ``metric.timing``. The
+sink also carries the ``Stamps`` every handler takes time, ids and durations from (the wall clock
+in production, a scripted clock in the demo).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from tradejournal.events import Event, MetricTiming
+from tradejournal.producers.stamps import Stamps, wall_clock
 from tradejournal.store import Appended, Journal
 
 __all__ = ["JournalSink", "utcnow"]
 
 
 def utcnow() -> dt.datetime:
-    """The current aware UTC time."""
-    return dt.datetime.now(dt.UTC)
+    """The current aware UTC time (the wall clock)."""
+    return wall_clock()
 
 
 class JournalSink:
     """Append events to an open journal from async code."""
 
-    def __init__(self, journal: Journal, producer: str = "telegram") -> None:
+    def __init__(
+        self, journal: Journal, producer: str = "telegram", stamps: Stamps | None = None
+    ) -> None:
         self.journal = journal
         self.producer = producer
+        self.stamps = stamps or Stamps()
+
+    def now(self) -> dt.datetime:
+        """When an event happens now (the stamps' clock)."""
+        return self.stamps.now()
+
+    def new_id(self) -> str:
+        """A fresh id for an event without a source key."""
+        return self.stamps.new_id()
 
     async def emit(self, events: Sequence[Event]) -> Appended:
         """Append ``events`` atomically in a worker thread; return their seqs."""
@@ -39,15 +52,16 @@ class JournalSink:
         self, name: str, *, correlation_id: str | None = None, causation_id: str | None = None
     ) -> AsyncIterator[None]:
         """Journal ``metric.timing`` named ``name`` for the enclosed block (also on error)."""
-        started = time.perf_counter()
+        started = self.stamps.timer()
         try:
             yield
         finally:
-            ms = round((time.perf_counter() - started) * 1000, 1)
+            ms = self.stamps.elapsed_ms(started)
             await self.emit(
                 [
                     MetricTiming(
-                        ts=utcnow(),
+                        id=self.new_id(),
+                        ts=self.now(),
                         producer=self.producer,
                         name=name,
                         duration_ms=ms,
