@@ -161,19 +161,21 @@ class GroupTable:
         self.notes = notes
 
 
-def group_table(by: str, groups: dict[Any, dict[str, Any]]) -> GroupTable:
+def group_table(by: str, groups: dict[Any, dict[str, Any]], *, grouped: bool = False) -> GroupTable:
     """Return the table of ``stats(by=...)``: one row per group, in the library's order (counts
-    stay ints so a renderer can align them)."""
+    stay ints so a renderer can align them); ``grouped``: money with thousands separators."""
     columns = [by, "trades", "W", "L", "BE", "win rate", "net", "PF", "payoff", "expectancy",
                "exp. R", "SQN", "max DD", "streaks W/L"]  # fmt: skip
     rows = [
         (
             "(none)" if g is None else str(g), f["trades"], f["wins"], f["losses"],
-            f["breakevens"], pct(f["win_rate"]), money(f["net_pnl"]),
-            _profit_factor(f, short=True), ratio(f["payoff_ratio"]), money(f["expectancy"]),
+            f["breakevens"], pct(f["win_rate"]), money(f["net_pnl"], grouped=grouped),
+            _profit_factor(f, short=True), ratio(f["payoff_ratio"]),
+            money(f["expectancy"], grouped=grouped),
             r_value(f["expectancy_r"]),
             ratio(f["sqn"]) + ("*" if f["sqn_warning"] and f["sqn"] is not None else ""),
-            money(f["max_drawdown"]), f"{f['longest_win_streak']}/{f['longest_loss_streak']}",
+            money(f["max_drawdown"], grouped=grouped),
+            f"{f['longest_win_streak']}/{f['longest_loss_streak']}",
         )
         for g, f in groups.items()
     ]  # fmt: skip

@@ -101,8 +101,9 @@ CHART_DEFINITIONS: dict[str, str] = {
     "inclusive). Red bins lie wholly below 0 R, green from 0 R up. Trades without an initial "
     "stop have no R and are left out (their count is given).",
     "breakdowns": "Closed trades grouped by symbol, weekday and hour of the open time (UTC), and "
-    "strategy (trade annotations). Bars: net P&L per group. Win rate excludes breakevens; "
-    "PF = profit factor; expectancy per trade in money and R.",
+    "strategy (trade annotations). Bars: net P&L per group. The tables are those of "
+    "'tradejournal stats --by': W / L / BE, win rate, PF = profit factor, payoff, expectancy "
+    "in money and R, SQN, max drawdown on realised P&L, streaks (see the definitions above).",
     "calibration": "AI recommendations grouped by stated confidence (buckets 0-49, 50-69, "
     "70-84, 85-100), by model and by prompt variant. Win rate = executed recommendations whose "
     "position closed with net > 0 / executed ones that closed. The chart sets each bucket's "

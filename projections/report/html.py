@@ -15,8 +15,8 @@ import datetime as dt
 import os
 from importlib.metadata import PackageNotFoundError, version
 
-from ..formats import minute, pct, ratio
-from ..present import definitions, key_figures
+from ..formats import minute
+from ..present import definitions, group_table, key_figures
 from . import blocks as b
 from . import ops_sections as ops
 from . import svg
@@ -133,9 +133,6 @@ def _r_histogram(d: ReportData) -> str:
                     note + svg.histogram(d.r_values, "R-multiple histogram"))  # fmt: skip
 
 
-_GROUP_COLS = ["trades", "W / L / BE", "win rate", "net P&L", "PF", "expectancy", "exp. R"]
-
-
 def _breakdowns(d: ReportData) -> str:
     parts = []
     for by, rows in d.breakdowns.items():
@@ -147,25 +144,9 @@ def _breakdowns(d: ReportData) -> str:
         nets = [float(r["net_pnl"] or 0) for r in rows]
         tips = [f"{g}: net {n:,.2f} over {r['trades']} trades" for g, n, r in zip(labels, nets, rows, strict=True)]  # fmt: skip
         parts.append(svg.bar_chart(labels, nets, f"Net P&L by {by}", tips))
-        parts.append(
-            b.table(
-                [by, *_GROUP_COLS],
-                [
-                    (
-                        g,
-                        r["trades"],
-                        f"{r['wins']} / {r['losses']} / {r['breakevens']}",
-                        pct(r["win_rate"]),
-                        b.money(r["net_pnl"]),
-                        "inf" if r["profit_factor_is_inf"] else ratio(r["profit_factor"]),
-                        b.money(r["expectancy"]),
-                        b.rmult(r["expectancy_r"]),
-                    )
-                    for g, r in zip(labels, rows, strict=True)
-                ],  # fmt: skip
-                money_cols={4, 6},
-            )
-        )
+        table = group_table(by, {r["group"]: r for r in rows}, grouped=True)
+        parts.append(b.table(table.columns, table.rows, money_cols={6, 9, 12}))
+        parts.append("".join(f'<p class="src">{b.esc(note)}</p>' for note in table.notes))
     return b.section("breakdowns", "Breakdowns", "".join(parts))
 
 
