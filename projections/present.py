@@ -2,8 +2,10 @@
 
 Shared by every renderer (the CLI's ``stats``, the bot's ``/stats`` and ``/defs``, the HTML
 report): each function takes the plain dicts of ``stats()`` / ``mt5_summary()`` and returns plain
-rows of text, so the renderers only draw them. The definitions follow docs/statistics.md. Pure
-Python: importing it loads neither DuckDB nor rich (the CLI's ``--help`` stays fast).
+rows of text, so the renderers only draw them. The definitions' wording is in ``present_defs``,
+the headline figures in ``present_keys`` (both re-exported here), trades in ``present_trades``;
+they follow docs/statistics.md. Pure Python: importing it loads neither DuckDB nor rich (the
+CLI's ``--help`` stays fast).
 """
 
 from __future__ import annotations
