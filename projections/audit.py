@@ -17,6 +17,7 @@ from typing import Any
 from .api import _run
 from .engine import connect_readonly
 from .errors import ProjectionError
+from .formats import timestamp
 
 __all__ = ["EMERGENCY_REASONS", "SessionAudit", "audit", "audit_text"]
 
@@ -176,7 +177,7 @@ ORDER BY ts, what
 
 def audit_text(a: SessionAudit) -> str:
     """The audit as plain text sections for a terminal (times UTC)."""
-    out = [f"Session audit {_t(a.start)} -> {_t(a.end)} ({a.events} events)", ""]
+    out = [f"Session audit {timestamp(a.start)} -> {timestamp(a.end)} ({a.events} events)", ""]
 
     def section(title: str, rows: list[str], empty: str) -> None:
         out.append(f"{title}:")
@@ -185,27 +186,23 @@ def audit_text(a: SessionAudit) -> str:
 
     section("Alerts by kind", [f"{r['kind']}: {r['alerts']} ({r['critical']} critical, "
             f"{r['warning']} warning, {r['info']} info)" for r in a.alerts_by_kind], "none")  # fmt: skip
-    section("Alerts by hour", [f"{_t(r['hour'])[11:16]}  {r['alerts']} ({r['critical']} critical): "
+    section("Alerts by hour", [f"{timestamp(r['hour'])[11:16]}  {r['alerts']} ({r['critical']} critical): "
             + ", ".join(r["kinds"]) for r in a.alerts_by_hour], "none")  # fmt: skip
     section("Unprotected positions (open at the end, no stop)", [_pos(r) for r in a.unprotected], "none")  # fmt: skip
     section("Aged positions (open at the end for longer than the limit)", [_pos(r) for r in a.aged], "none")  # fmt: skip
-    section("Emergency closes", [f"{_t(r['ts'])}  {r['what']} {r['symbol'] or ''} "
+    section("Emergency closes", [f"{timestamp(r['ts'])}  {r['what']} {r['symbol'] or ''} "
             f"{r['position_id'] or ''}: {r['detail']}" for r in a.emergency_closes], "none")  # fmt: skip
-    section("API errors", [f"{_t(r['ts'])}  {r['source']} {r['what']}: {r['detail']}"
+    section("API errors", [f"{timestamp(r['ts'])}  {r['source']} {r['what']}: {r['detail']}"
             for r in a.api_errors], "none")  # fmt: skip
     section("Latency (ms)", [f"{r['name']}: n {r['n']}, p50 {r['p50_ms']:.1f}, p95 {r['p95_ms']:.1f}, "
             f"p99 {r['p99_ms']:.1f}, max {r['max_ms']:.1f}" for r in a.latency], "no timing")  # fmt: skip
-    section("Activity per hour", [f"{_t(r['hour'])[11:16]}  {r['events']} events: " + ", ".join(
+    section("Activity per hour", [f"{timestamp(r['hour'])[11:16]}  {r['events']} events: " + ", ".join(
             f"{n} {f}" for f, n in r["by_family"].items()) for r in a.activity], "no event")  # fmt: skip
-    section("Timeline of critical events", [f"{_t(r['ts'])}  {r['what']}: {r['detail']}"
+    section("Timeline of critical events", [f"{timestamp(r['ts'])}  {r['what']}: {r['detail']}"
             for r in a.timeline], "none")  # fmt: skip
     return "\n".join(out).rstrip() + "\n"
 
 
 def _pos(r: dict[str, Any]) -> str:
     return (f"{r['trade_id']} {r['symbol']} {r['side']} {r['volume']} lots, open since "
-            f"{_t(r['open_ts'])} ({r['hours_open']:.1f} h), stop {r['final_sl'] or 'none'}")  # fmt: skip
-
-
-def _t(value: dt.datetime) -> str:
-    return f"{value.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}Z"
+            f"{timestamp(r['open_ts'])} ({r['hours_open']:.1f} h), stop {r['final_sl'] or 'none'}")  # fmt: skip

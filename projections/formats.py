@@ -18,6 +18,7 @@ __all__ = [
     "duration",
     "json_text",
     "jsonable",
+    "minute",
     "money",
     "pct",
     "plain_decimal",
@@ -39,9 +40,13 @@ def plain_decimal(value: Decimal) -> Decimal:
     return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal  # type: ignore[operator]
 
 
-def money(value: Decimal | int | None, missing: str = "n/a") -> str:
-    """Money to the cent (``-30`` -> ``-30.00``); ``missing`` for None."""
-    return missing if value is None else f"{Decimal(value).quantize(CENT)}"
+def money(value: Decimal | float | None, missing: str = "n/a", *, grouped: bool = False) -> str:
+    """Money to the cent (``-30`` -> ``-30.00``); ``missing`` for None; ``grouped``: thousands
+    separated by commas (``1,234.50``, the HTML report)."""
+    if value is None:
+        return missing
+    cents = Decimal(value).quantize(CENT)
+    return f"{cents:,}" if grouped else f"{cents}"
 
 
 def two_decimals(value: float | None) -> Decimal | None:
@@ -49,14 +54,16 @@ def two_decimals(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(f"{value:.2f}")
 
 
-def ratio(value: float | None) -> str:
-    """A ratio to two decimals, ``n/a`` for None."""
-    return "n/a" if value is None else f"{value:.2f}"
+def ratio(value: float | None, digits: int = 2) -> str:
+    """A ratio to ``digits`` decimals, ``n/a`` for None."""
+    return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def r_value(value: float | None) -> str:
-    """An R-multiple to two decimals with its unit: ``1.18 R``."""
-    return "n/a" if value is None else f"{value:.2f} R"
+def r_value(value: float | None, *, signed: bool = False) -> str:
+    """An R-multiple to two decimals with its unit: ``1.18 R`` (``signed``: ``+1.18 R``)."""
+    if value is None:
+        return "n/a"
+    return f"{float(value):+.2f} R" if signed else f"{value:.2f} R"
 
 
 def pct(value: float | None) -> str:
@@ -77,6 +84,11 @@ def timestamp(value: dt.datetime | None) -> str:
     if value is None:
         return "n/a"
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def minute(value: dt.datetime | None, missing: str = "") -> str:
+    """A timestamp in UTC to the minute: ``2024-03-04 10:00Z``; ``missing`` for None."""
+    return missing if value is None else f"{value.astimezone(dt.UTC):%Y-%m-%d %H:%M}Z"
 
 
 def rfc3339(value: dt.datetime) -> str:

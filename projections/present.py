@@ -2,8 +2,10 @@
 
 Shared by every renderer (the CLI's ``stats``, the bot's ``/stats`` and ``/defs``, the HTML
 report): each function takes the plain dicts of ``stats()`` / ``mt5_summary()`` and returns plain
-rows of text, so the renderers only draw them. The definitions follow docs/statistics.md. Pure
-Python: importing it loads neither DuckDB nor rich (the CLI's ``--help`` stays fast).
+rows of text, so the renderers only draw them. The definitions' wording is in ``present_defs``,
+the headline figures in ``present_keys`` (both re-exported here), trades in ``present_trades``;
+they follow docs/statistics.md. Pure Python: importing it loads neither DuckDB nor rich (the
+CLI's ``--help`` stays fast).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from .formats import duration, money, pct, r_value, ratio, timestamp
+from .present_defs import DEFINITIONS, DRAWDOWN_SOURCES, definitions
+from .present_keys import KEY_FIGURES, KeyFigure, key_figures
 
 __all__ = [
     "DEFINITIONS",
@@ -20,9 +24,12 @@ __all__ = [
     "MT5_LABELS",
     "MT5_SUMMARY_COLUMNS",
     "STAT_DIMENSIONS",
+    "KEY_FIGURES",
     "GroupTable",
+    "KeyFigure",
     "definitions",
     "group_table",
+    "key_figures",
     "mt5_rows",
     "mt5_title",
     "overall_rows",
@@ -83,69 +90,7 @@ MT5_LABELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )  # fmt: skip
 """MetaTrader 5's report rows: label, the summary keys it prints, and how it prints them."""
 
-DEFINITIONS = (
-    ("unit", "One closed position, partial closes folded in. Net P&L = sum of profit + "
-     "commission + swap + fee over all its deals."),
-    ("tolerance", "--tol {tol} (money): win = net > +tol, loss = net < -tol, otherwise breakeven."),
-    ("breakeven", "Counted separately (B). Win rate = W / (W + L), breakevens excluded; "
-     "'win rate incl. BE' = W / N. A breakeven breaks a streak."),
-    ("profit factor", "Sum of wins / |sum of losses|. No losing trade: inf, flagged "
-     "(JSON: null with profit_factor_is_inf), never 0."),
-    ("payoff ratio", "Average win / |average loss| - neither R nor profit factor."),
-    ("expectancy", "Mean net P&L per trade (money); in R: the mean R-multiple (Van Tharp)."),
-    ("R basis", "R = net P&L / initial risk; initial risk = |entry - initial SL| x volume x "
-     "value of a price unit, from the FIRST stop (before any trail); the value of a price "
-     "unit is estimated from the deals' own profit. No initial SL: no R - excluded from the R "
-     "figures and counted as 'without R'."),
-    ("planned R", "|TP - entry| / |entry - SL| with the TP and SL known at entry: from the "
-     "recommendation, the opening order, or a stop set at entry. A TP or SL added later is "
-     "not planned: no planned R."),
-    ("SQN", "sqrt(N) x mean(R) / stdev(R) (sample, ddof 1) over trades with R; flagged when "
-     "N < 30; SQN100 uses sqrt(min(N, 100)); fewer than 2 R values: money-based, flagged."),
-    ("cash flows", "Deposits, withdrawals and every other non-trading balance change are not "
-     "performance: never a gain, a loss, a drawdown or a return. Every curve is adjusted for them."),
-    ("drawdown source", "Each account's own curve: its equity from account snapshots when it has "
-     "2 or more in the selection ('equity'), else its realised balance from the balance before "
-     "the first trade ('realised'); several accounts are summed on one timeline, each account's "
-     "last value carried forward ('mixed' when they differ; the table names each account's "
-     "curve). With --by, every group uses realised P&L."),
-    ("max drawdown", "In money: the largest fall of the P&L curve (value - start - cash flows "
-     "so far) from its running peak. In %: the largest fall of the time-weighted index, the "
-     "product of 1 + r over the curve's points. Peak and trough times; current drawdown."),
-    ("annualisation", "Sharpe and Sortino from end-of-day returns (days in --tz {tz}), cash-flow "
-     "adjusted: r = (close - the day's cash flows) / previous close - 1; mean / stdev (ddof 1) "
-     "x sqrt(365); Sortino uses the downside deviation sqrt(sum(min(r, 0)^2) / n). Only when "
-     "every account has an equity curve; n/a with fewer than 2 days."),
-    ("streaks", "Longest win and loss runs by close time; current streak (+ wins, - losses)."),
-    ("MAE / MFE", "Worst and best price reached while the position was open (from its first "
-     "entry fill to its last exit fill), from the recorded excursions and the position's own "
-     "fills; in price, money and R. Efficiency = realised move / MFE move (at most 1)."),
-    ("trail audit", "Stop moves while open (the initial stop excluded), time to a breakeven stop, "
-     "R locked by the final stop, R given back from the MFE to the exit."),
-    ("netting reversal", "A deal that reverses a netting position closes one leg and opens the "
-     "next: its profit belongs to the closing leg, its commission, swap and fee are split "
-     "between the legs by volume."),
-    ("time zone", "--tz {tz}: weekday and hour of the open time, month of the close time; "
-     "sessions by UTC open hour (asia 0-7, london 7-13, new_york 13-21, late 21-24)."),
-    ("selection", "--since / --until select by close time (until exclusive); --account one account."),
-    ("MT5 summary", "stats --mt5: MetaTrader 5's own report definitions, per closing deal (a "
-     "partial close is a trade, a zero result a profit trade, entry costs count in gross loss; "
-     "deposits move the balance curve as MT5 counts them); the equity drawdown only from "
-     "account snapshots."),
-)  # fmt: skip
-"""(term, definition) of every figure; ``{tol}`` and ``{tz}`` are filled by ``definitions``."""
-
-_SOURCES = {
-    "equity": "equity curve (account snapshots)",
-    "realised": "realised P&L",
-    "mixed": "accounts' own curves, summed",
-}
 _CURVES = {"equity": "equity curve", "realised": "realised P&L"}
-
-
-def definitions(tol: Decimal | int = 0, tz: str = "UTC") -> list[tuple[str, str]]:
-    """Return (term, definition) with the tolerance and the time zone in use filled in."""
-    return [(term, text.format(tol=tol, tz=tz)) for term, text in DEFINITIONS]
 
 
 def selection(
@@ -218,19 +163,21 @@ class GroupTable:
         self.notes = notes
 
 
-def group_table(by: str, groups: dict[Any, dict[str, Any]]) -> GroupTable:
+def group_table(by: str, groups: dict[Any, dict[str, Any]], *, grouped: bool = False) -> GroupTable:
     """Return the table of ``stats(by=...)``: one row per group, in the library's order (counts
-    stay ints so a renderer can align them)."""
+    stay ints so a renderer can align them); ``grouped``: money with thousands separators."""
     columns = [by, "trades", "W", "L", "BE", "win rate", "net", "PF", "payoff", "expectancy",
                "exp. R", "SQN", "max DD", "streaks W/L"]  # fmt: skip
     rows = [
         (
             "(none)" if g is None else str(g), f["trades"], f["wins"], f["losses"],
-            f["breakevens"], pct(f["win_rate"]), money(f["net_pnl"]),
-            _profit_factor(f, short=True), ratio(f["payoff_ratio"]), money(f["expectancy"]),
+            f["breakevens"], pct(f["win_rate"]), money(f["net_pnl"], grouped=grouped),
+            _profit_factor(f, short=True), ratio(f["payoff_ratio"]),
+            money(f["expectancy"], grouped=grouped),
             r_value(f["expectancy_r"]),
             ratio(f["sqn"]) + ("*" if f["sqn_warning"] and f["sqn"] is not None else ""),
-            money(f["max_drawdown"]), f"{f['longest_win_streak']}/{f['longest_loss_streak']}",
+            money(f["max_drawdown"], grouped=grouped),
+            f"{f['longest_win_streak']}/{f['longest_loss_streak']}",
         )
         for g, f in groups.items()
     ]  # fmt: skip
@@ -290,7 +237,7 @@ def _drawdown(f: dict[str, Any]) -> str:
     pct_text = (
         "" if f["max_drawdown_pct"] is None else f" ({f['max_drawdown_pct']:.2f}% time-weighted)"
     )
-    source = _SOURCES.get(f["drawdown_source"], f["drawdown_source"])
+    source = DRAWDOWN_SOURCES.get(f["drawdown_source"], f["drawdown_source"])
     return f"{money(f['max_drawdown'])}{pct_text}  from the {source}"
 
 

@@ -13,7 +13,14 @@ from typing import Any
 
 from .formats import money, plain_decimal, two_decimals
 
-__all__ = ["STORY_COLUMNS", "TRADE_COLUMNS", "story_rows", "story_title", "trade_cells"]
+__all__ = [
+    "STORY_COLUMNS",
+    "TRADE_COLUMNS",
+    "story_rows",
+    "story_title",
+    "trade_cells",
+    "trade_line",
+]
 
 TRADE_COLUMNS = {
     "position_id": "position", "symbol": "symbol", "side": "side", "status": "status",
@@ -46,6 +53,13 @@ def _trade_cell(name: str, trade: dict[str, Any]) -> Any:
     if name == "net_pnl":
         return Decimal(money(value))
     return value
+
+
+def trade_line(trade: dict[str, Any]) -> str:
+    """Return a trade in one short line: ``#3001 EURUSD buy 18.60`` (``open`` for the net while
+    the trade is open)."""
+    net = money(trade["net_pnl"]) if trade["status"] == "closed" else "open"
+    return f"#{trade['position_id']} {trade['symbol']} {trade['side'] or ''} {net}"
 
 
 def story_rows(story: list[dict[str, Any]]) -> list[tuple[Any, ...]]:

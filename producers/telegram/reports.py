@@ -1,8 +1,9 @@
 """The journal answered in the chat: /stats, /trades, /signals, /dashboard, /defs, /export.
 
 Every answer comes from the projections (caught up first, so it is current) and runs in a worker
-thread: DuckDB and the store are synchronous. Figures are formatted here; what they mean is the
-projections' business.
+thread: DuckDB and the store are synchronous. Labels, rounding and definitions come from the
+projections' presentation layer (``present``, ``present_trades``), the same the CLI and the HTML
+report render: this module only lays them out as chat text.
 """
 
 from __future__ import annotations
@@ -17,14 +18,18 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from tradejournal.projections import api
+from tradejournal.projections.present import definitions, key_figures
+from tradejournal.projections.present_trades import trade_line
 
 from .reply import answer, args_of
 from .services import services, user_chat
 
 __all__ = [
     "PERIODS",
+    "STATS_KEYS",
     "dashboard",
     "defs",
+    "defs_text",
     "export_now",
     "period_since",
     "signals",
@@ -34,18 +39,9 @@ __all__ = [
 ]
 
 PERIODS = {"today": 0, "week": 7, "month": 30, "year": 365, "all": None}
-_KEYS = (
-    ("trades", "Trades"), ("wins", "Wins"), ("losses", "Losses"), ("win_rate", "Win rate"),
-    ("net_pnl", "Net P&L"), ("profit_factor", "Profit factor"), ("expectancy", "Expectancy"),
-    ("expectancy_r", "Expectancy (R)"), ("max_drawdown", "Max drawdown"), ("sqn", "SQN"),
-)  # fmt: skip
-
-
-_DEF_LABELS = (
-    ("net_pnl", "Net P&L"), ("win_rate", "Win rate"), ("profit_factor", "Profit factor"),
-    ("expectancy", "Expectancy"), ("avg_r", "Expectancy (R)"), ("max_drawdown", "Max drawdown"),
-    ("sharpe", "Sharpe"),
-)  # fmt: skip
+STATS_KEYS = ("trades", "wins", "losses", "win_rate", "net_pnl", "profit_factor", "expectancy",
+              "expectancy_r", "max_drawdown", "sqn")  # fmt: skip
+"""The headline figures (``present.KEY_FIGURES``) /stats and /dashboard show."""
 
 
 def period_since(period: str | None, now: dt.datetime) -> dt.datetime | None:
@@ -64,27 +60,18 @@ def period_since(period: str | None, now: dt.datetime) -> dt.datetime | None:
     return midnight - dt.timedelta(days=days)
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    if isinstance(value, Decimal):
-        return f"{value.quantize(Decimal('0.01')):f}"
-    return str(value)
-
-
 def stats_text(figures: dict[str, Any], title: str) -> str:
-    """The key figures as lines of text."""
-    lines = [title]
-    for key, label in _KEYS:
-        if key in figures:
-            value = figures[key]
-            if key == "win_rate" and isinstance(value, float):
-                lines.append(f"{label}: {value * 100:.1f}%")
-            else:
-                lines.append(f"{label}: {_fmt(value)}")
-    return "\n".join(lines)
+    """The key figures as lines of text: ``Label: value``."""
+    rows = key_figures(figures, tuple(k for k in STATS_KEYS if k in figures))
+    return "\n".join([title, *(f"{k.label}: {k.value}" for k in rows)])
+
+
+def defs_text(tol: Decimal | int = 0, tz: str = "UTC") -> str:
+    """Every statistic's definition (``present.definitions``), one paragraph each."""
+    return "\n\n".join(
+        ["Definitions (breakeven tolerance and time zone as /stats uses them):"]
+        + [f"{term}: {text}" for term, text in definitions(tol, tz)]
+    )
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -109,12 +96,7 @@ async def trades(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not rows:
         await answer(update, context, "No trades yet.")
         return
-    lines = ["Last trades:"]
-    for r in rows[-10:]:
-        side = r.get("side") or ""
-        net = _fmt(r.get("net_pnl")) if r.get("status") == "closed" else "open"
-        lines.append(f"#{r.get('position_id')} {r.get('symbol')} {side} {net}")
-    await answer(update, context, "\n".join(lines))
+    await answer(update, context, "\n".join(["Last trades:", *map(trade_line, rows[-10:])]))
 
 
 async def signals(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -136,10 +118,7 @@ async def signals(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def defs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/defs: how each figure is defined."""
-    from tradejournal.projections.report.defs import CARD_DEFS
-
-    lines = [f"{label}: {CARD_DEFS[key]}" for key, label in _DEF_LABELS if key in CARD_DEFS]
-    await answer(update, context, "\n\n".join(lines))
+    await answer(update, context, defs_text())
 
 
 async def dashboard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -7,8 +7,10 @@ png = dashboard_png("journal")          # equity curve + drawdown, PNG bytes for
 ```
 
 ``data.py`` reads the figures; ``html.py`` (trading sections), ``ops_sections.py`` (AI and
-operations sections), ``blocks.py`` (tables, formats, page template) and ``svg.py`` draw the page; ``png.py`` the PNGs
-(matplotlib, Agg backend, imported only when called), ``defs.py`` holds every definition.
+operations sections), ``blocks.py`` (tables, page template) and ``svg.py`` draw the page;
+``png.py`` the PNGs (matplotlib, Agg backend, imported only when called). Labels, number formats
+and every definition come from the shared presentation layer (``projections.present``,
+``present_defs``, ``formats``), the same the CLI and the bot render.
 """
 
 from __future__ import annotations

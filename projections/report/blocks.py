@@ -1,25 +1,26 @@
-"""The building blocks of the HTML report: sections, tables, number formats, the page template.
+"""The building blocks of the HTML report: sections, tables, the page template.
 
 Every value passes through ``e`` (HTML escaping, quotes too) on its way into the markup; the
 page template holds the inline CSS, the error trap script and the Content-Security-Policy that
-forbids any external resource.
+forbids any external resource. Numbers are written by ``projections.formats`` (shared with the CLI
+and the bot); section definitions come from ``projections.present_defs``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
 from typing import Any
 
-from .defs import SECTION_DEFS
+from .. import formats
+from ..present_defs import CHART_DEFINITIONS
 
-__all__ = ["CSS", "DONE", "PAGE", "TRAP", "duration", "empty", "esc", "money", "num", "pct", "ratio", "rmult", "section", "sign", "table", "when"]  # fmt: skip
+__all__ = ["CSS", "DONE", "PAGE", "TRAP", "empty", "esc", "money", "num", "rmult", "section", "sign", "table"]  # fmt: skip
 
 
 def section(key: str, title: str, body: str, define: bool = True) -> str:
-    definition = f'<p class="def">{esc(SECTION_DEFS[key])}</p>' if define else ""
+    definition = f'<p class="def">{esc(CHART_DEFINITIONS[key])}</p>' if define else ""
     return f'<section id="{key}"><h2>{esc(title)}</h2>{definition}{body}</section>'
 
 
@@ -62,34 +63,17 @@ def num(value: Any) -> float | None:
 
 
 def money(value: Decimal | float | None) -> str:
-    return "n/a" if value is None else f"{Decimal(value).quantize(Decimal('0.01')):,}"
-
-
-def ratio(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
+    """Money as the report writes it: ``formats.money`` with thousands separators."""
+    return formats.money(value, grouped=True)
 
 
 def rmult(value: float | None) -> str:
-    return "n/a" if value is None else f"{float(value):+.2f} R"
-
-
-def pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.1f}%"
-
-
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "n/a"
-    minutes = round(seconds / 60)
-    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+    """An R-multiple as the report writes it: ``formats.r_value``, signed (``+0.67 R``)."""
+    return formats.r_value(value, signed=True)
 
 
 def sign(value: Decimal | None) -> str:
     return "" if value is None else ("pos" if value >= 0 else "neg")
-
-
-def when(value: dt.datetime | None) -> str:
-    return "" if value is None else f"{value.astimezone(dt.UTC):%Y-%m-%d %H:%M}Z"
 
 
 TRAP = (

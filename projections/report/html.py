@@ -15,13 +15,14 @@ import datetime as dt
 import os
 from importlib.metadata import PackageNotFoundError, version
 
+from ..formats import minute
+from ..present import definitions, group_table, key_figures
 from . import blocks as b
 from . import ops_sections as ops
 from . import svg
 from .data import ReportData, collect
-from .defs import CARD_DEFS
 
-__all__ = ["render_html", "render_report"]
+__all__ = ["CARD_KEYS", "render_html", "render_report"]
 
 PathLike = str | os.PathLike[str]
 
@@ -66,35 +67,24 @@ def render_html(data: ReportData) -> str:
 # --- sections -------------------------------------------------------------------------------------
 
 
+CARD_KEYS = ("net_pnl", "win_rate", "profit_factor", "expectancy", "expectancy_r", "max_drawdown",
+             "sharpe")  # fmt: skip
+"""The headline figures (``present.KEY_FIGURES``) shown as summary cards."""
+
+
 def _summary(d: ReportData) -> str:
-    f = d.summary
-    pf = "inf" if f.get("profit_factor_is_inf") else b.ratio(f.get("profit_factor"))
-    dd = b.money(f.get("max_drawdown"))
-    if f.get("max_drawdown_pct") is not None:
-        dd += f" ({f['max_drawdown_pct']:.2f}%)"
-    cards = [
-        ("net_pnl", "Net P&L", b.money(f.get("net_pnl")), f"{f.get('trades', 0)} closed trades"),
-        ("win_rate", "Win rate", b.pct(f.get("win_rate")),
-         f"{f.get('wins', 0)} W / {f.get('losses', 0)} L / {f.get('breakevens', 0)} BE"),
-        ("profit_factor", "Profit factor", pf, ""),
-        ("expectancy", "Expectancy", b.money(f.get("expectancy")), "per trade"),
-        ("avg_r", "Avg R", b.rmult(f.get("expectancy_r")), f"{f.get('trades_with_r', 0)} trades with R"),
-        ("max_drawdown", "Max drawdown", dd, f"from the {f.get('drawdown_source', 'realised')} curve"),
-        ("sharpe", "Sharpe", b.ratio(f.get("sharpe")), "daily equity returns, x sqrt(365)"),
-    ]  # fmt: skip
-    net_cls = b.sign(f.get("net_pnl"))
+    defs = dict(definitions())
+    net_cls = b.sign(d.summary.get("net_pnl"))
     html = "".join(
-        f'<div class="card" title="{b.esc(CARD_DEFS[key])}"><div class="k">{b.esc(name)}</div>'
-        f'<div class="v {net_cls if key == "net_pnl" else ""}">{b.esc(value)}</div>'
-        f'<div class="s">{b.esc(sub)}</div></div>'
-        for key, name, value, sub in cards
+        f'<div class="card" title="{b.esc(defs[k.term])}"><div class="k">{b.esc(k.label)}</div>'
+        f'<div class="v {net_cls if k.key == "net_pnl" else ""}">{b.esc(k.value)}</div>'
+        f'<div class="s">{b.esc(k.note)}</div></div>'
+        for k in key_figures(d.summary, CARD_KEYS, grouped=True)
     )
-    notes = "".join(
-        f"<dt>{b.esc(name)}</dt><dd>{b.esc(CARD_DEFS[key])}</dd>" for key, name, *_ in cards
-    )
+    notes = "".join(f"<dt>{b.esc(term)}</dt><dd>{b.esc(text)}</dd>" for term, text in defs.items())
     empty = "" if d.has_trades else b.empty("No closed trade in this selection.")
     return b.section("summary", "Summary", f'<div class="cards">{html}</div>{empty}'
-                    f'<dl class="defs">{notes}</dl>', define=False)  # fmt: skip
+                    f'<h3>Definitions</h3><dl class="defs">{notes}</dl>', define=False)  # fmt: skip
 
 
 def _equity(d: ReportData) -> str:
@@ -143,9 +133,6 @@ def _r_histogram(d: ReportData) -> str:
                     note + svg.histogram(d.r_values, "R-multiple histogram"))  # fmt: skip
 
 
-_GROUP_COLS = ["trades", "W / L / BE", "win rate", "net P&L", "PF", "expectancy", "exp. R"]
-
-
 def _breakdowns(d: ReportData) -> str:
     parts = []
     for by, rows in d.breakdowns.items():
@@ -157,25 +144,9 @@ def _breakdowns(d: ReportData) -> str:
         nets = [float(r["net_pnl"] or 0) for r in rows]
         tips = [f"{g}: net {n:,.2f} over {r['trades']} trades" for g, n, r in zip(labels, nets, rows, strict=True)]  # fmt: skip
         parts.append(svg.bar_chart(labels, nets, f"Net P&L by {by}", tips))
-        parts.append(
-            b.table(
-                [by, *_GROUP_COLS],
-                [
-                    (
-                        g,
-                        r["trades"],
-                        f"{r['wins']} / {r['losses']} / {r['breakevens']}",
-                        b.pct(r["win_rate"]),
-                        b.money(r["net_pnl"]),
-                        "inf" if r["profit_factor_is_inf"] else b.ratio(r["profit_factor"]),
-                        b.money(r["expectancy"]),
-                        b.rmult(r["expectancy_r"]),
-                    )
-                    for g, r in zip(labels, rows, strict=True)
-                ],  # fmt: skip
-                money_cols={4, 6},
-            )
-        )
+        table = group_table(by, {r["group"]: r for r in rows}, grouped=True)
+        parts.append(b.table(table.columns, table.rows, money_cols={6, 9, 12}))
+        parts.append("".join(f'<p class="src">{b.esc(note)}</p>' for note in table.notes))
     return b.section("breakdowns", "Breakdowns", "".join(parts))
 
 
@@ -187,7 +158,7 @@ def _title(d: ReportData) -> str:
     parts = [f"account {d.account}" if d.account else "all accounts"]
     if d.since or d.until:
         parts.append(
-            f"closed {b.when(d.since) if d.since else '…'} to {b.when(d.until) if d.until else 'now'}"
+            f"closed {minute(d.since) if d.since else '…'} to {minute(d.until) if d.until else 'now'}"
         )
     return "Trading journal report: " + ", ".join(parts)
 

@@ -7,10 +7,11 @@ passes through ``blocks.esc`` (directly or through ``blocks.table``).
 
 from __future__ import annotations
 
+from ..formats import duration, minute, pct, ratio
+from ..present_defs import CHART_DEFINITIONS
 from . import blocks as b
 from . import svg
 from .data import ReportData
-from .defs import SECTION_DEFS
 
 __all__ = ["alerts", "calibration", "latency", "oco_trail", "signals"]
 
@@ -43,8 +44,8 @@ def calibration(d: ReportData) -> str:
                         r["executed"],
                         r["closed"],
                         r["wins"],
-                        b.pct(r["win_rate"]),
-                        b.ratio(r["avg_confidence"], 1),
+                        pct(r["win_rate"]),
+                        ratio(r["avg_confidence"], 1),
                         b.rmult(r["avg_r"]),
                         b.money(r["net_pnl"]),
                     )
@@ -60,7 +61,7 @@ def signals(d: ReportData) -> str:
     if not d.signals:
         return b.section("signals", "Signal outcomes", b.empty("No scanner signal in this period."))
     rows = [
-        (r["symbol"], r["direction"], r["signals"], b.ratio(r["avg_confidence"], 1), r["notified"],
+        (r["symbol"], r["direction"], r["signals"], ratio(r["avg_confidence"], 1), r["notified"],
          r["followed"], r["closed"], r["wins"], b.money(r["net_pnl"]), b.rmult(r["avg_r"]))
         for r in d.signals
     ]  # fmt: skip
@@ -88,7 +89,7 @@ def oco_trail(d: ReportData) -> str:
                     (
                         r["oco_group_id"],
                         r["symbol"],
-                        b.when(r["created_ts"]),
+                        minute(r["created_ts"]),
                         r["status"],
                         r["filled_ticket"] or "",
                         r["cancel_ticket"] or "",
@@ -108,20 +109,20 @@ def oco_trail(d: ReportData) -> str:
         )
     else:
         parts.append(b.empty("No OCO bracket in this period."))
-    parts.append(f'<h3>Trailing stops</h3><p class="def">{b.esc(SECTION_DEFS["trail"])}</p>')
+    parts.append(f'<h3>Trailing stops</h3><p class="def">{b.esc(CHART_DEFINITIONS["trail"])}</p>')
     f = d.summary
     if f.get("trades"):
         parts.append(
-            f'<p class="src">{b.esc(b.ratio(f.get("avg_trail_count")))} stop moves per closed trade on '
+            f'<p class="src">{b.esc(ratio(f.get("avg_trail_count")))} stop moves per closed trade on '
             f"average; {b.esc(b.rmult(f.get('avg_r_given_back')))} given back from the MFE on average; "
-            f"breakeven stop reached after {b.esc(b.duration(f.get('avg_time_to_breakeven_s')))} on "
+            f"breakeven stop reached after {b.esc(duration(f.get('avg_time_to_breakeven_s')))} on "
             "average.</p>"
         )
     if not d.trail:
         parts.append(b.empty("No closed trade with an initial stop."))
         return b.section("oco", "OCO and trailing-stop audit", "".join(parts))
     chart_rows = [
-        (f"{r['symbol']} {r['side']} {b.when(r['close_ts'])[5:]}", b.num(r["final_stop_r"]),
+        (f"{r['symbol']} {r['side']} {minute(r['close_ts'])[5:]}", b.num(r["final_stop_r"]),
          b.num(r["r_multiple"]), b.num(r["mfe_r"]))
         for r in d.trail
     ]  # fmt: skip
@@ -178,12 +179,12 @@ def alerts(d: ReportData) -> str:
         return b.section("alerts", "Alerts", b.empty("No alert in this period."))
     by_kind = b.table(
         ["kind", "alerts", "critical", "warning", "info", "last"],
-        [(r["kind"], r["alerts"], r["critical"], r["warning"], r["info"], b.when(r["last_ts"]))
+        [(r["kind"], r["alerts"], r["critical"], r["warning"], r["info"], minute(r["last_ts"]))
          for r in d.alerts_by_kind],
     )  # fmt: skip
     latest = b.table(
         ["time", "level", "kind", "symbol", "position", "message"],
-        [(b.when(r["ts"]), r["level"], r["kind"], r["symbol"] or "", r["position_id"] or "",
+        [(minute(r["ts"]), r["level"], r["kind"], r["symbol"] or "", r["position_id"] or "",
           r["message"]) for r in d.alerts],
         row_class=lambda row: f"lvl-{row[1]}",
         text_cols={5},

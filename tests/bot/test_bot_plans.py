@@ -75,6 +75,16 @@ async def test_variant_assignment_is_deterministic_and_recorded_once(bot: BotHar
     assert [r.prompt_variant for r in recs] == [assigned[0].variant] * 2 + [assigned[1].variant]
 
 
+async def _until_expired_and_told(bot: BotHarness, limit_s: float = 30.0) -> None:
+    """Wait for the expiry event and its message (the event is journaled before the send; a
+    loaded machine may take a while — the limit only guards against a hang)."""
+    deadline = asyncio.get_running_loop().time() + limit_s
+    while asyncio.get_running_loop().time() < deadline:
+        if bot.events("recommendation.expired") and "Plan expired: BUY EURUSD." in bot.texts(OWNER):
+            return
+        await asyncio.sleep(0.05)
+
+
 async def test_plan_expires_through_the_job_queue(
     tmp_path: Path, api: FakeBotApi, llm: FakeLlmApi
 ) -> None:
@@ -84,14 +94,11 @@ async def test_plan_expires_through_the_job_queue(
     try:
         await bot.say(OWNER, "/plan EURUSD")
         rec = _issued(bot)
-        for _ in range(100):  # the event is journaled before the message is sent: wait for both
-            if bot.events("recommendation.expired") and bot.texts(OWNER)[-1].startswith("Plan exp"):
-                break
-            await asyncio.sleep(0.05)
+        await _until_expired_and_told(bot)
         (expired,) = bot.events("recommendation.expired")
         assert isinstance(expired, RecommendationExpired)
         assert expired.recommendation_id == rec.recommendation_id
-        assert bot.texts(OWNER)[-1] == "Plan expired: BUY EURUSD."
+        assert bot.texts(OWNER).count("Plan expired: BUY EURUSD.") == 1
         await bot.press(OWNER, f"rec:x:{rec.recommendation_id}")
         assert bot.events("recommendation.approved") == []
     finally:
@@ -112,10 +119,7 @@ async def test_pending_plan_expires_after_a_restart(
     await asyncio.sleep(0.6)
     await bot.start()  # the pending plan is re-armed from the journal: past due, expires now
     try:
-        for _ in range(100):  # the event is journaled before the message is sent: wait for both
-            if bot.events("recommendation.expired") and bot.texts(OWNER)[-1].startswith("Plan exp"):
-                break
-            await asyncio.sleep(0.05)
+        await _until_expired_and_told(bot)
         assert len(bot.events("recommendation.expired")) == 1
         assert bot.texts(OWNER)[-1] == "Plan expired: BUY EURUSD."
     finally:

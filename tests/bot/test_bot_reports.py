@@ -4,6 +4,8 @@ answer from the projections; hand-computed figures."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from tradejournal.producers.telegram.jobs import EXPORT_JOB, SCANNER_JOB
 from tradejournal.producers.telegram.wiring import exporter_for, picture_fn
 from tradejournal.projections.api import stats
 from tradejournal.projections.export import verify_snapshot
+from tradejournal.projections.present import KEY_FIGURES, definitions
+from tradejournal.projections.report import render_report
 from tradejournal.store import Journal
 
 pytestmark = pytest.mark.asyncio
@@ -77,9 +81,35 @@ async def test_stats_answer_matches_the_projections(
             "#3003 EURUSD buy 28.60",
         ]  # fmt: skip
         await bot.say(OWNER, "/defs")
-        assert "Win rate: Wins / (wins + losses)" in bot.texts(OWNER)[-1]
+        assert "breakeven: Counted separately (B). Win rate = W / (W + L)" in bot.texts(OWNER)[-1]
     finally:
         await bot.stop()
+
+
+async def test_bot_defs_and_the_report_render_the_shared_definitions(
+    tmp_path: Path, api: FakeBotApi, llm: FakeLlmApi
+) -> None:
+    """One definition per figure: every text of ``present.definitions()`` is in the bot's /defs
+    answer and in the HTML report of the same journal, and each report card's tooltip is the
+    definition of its term."""
+    shared = definitions()
+    assert len(shared) >= 19
+    bot = await _seeded(tmp_path, api, llm)
+    try:
+        await bot.say(OWNER, "/defs")
+        answer = "\n".join(bot.texts(OWNER)[-1:])
+        page = render_report(bot.path)
+    finally:
+        await bot.stop()
+    text = html.unescape(page)
+    for term, definition in shared:
+        assert f"{term}: {definition}" in answer, term
+        assert f"<dt>{term}</dt><dd>{definition}</dd>" in text, term
+    cards = re.findall(r'<div class="card" title="([^"]*)"><div class="k">([^<]*)</div>', page)
+    labels = {label: term for label, term in KEY_FIGURES.values()}
+    assert len(cards) == 7
+    for title, label in cards:
+        assert html.unescape(title) == dict(shared)[labels[html.unescape(label)]], label
 
 
 async def test_dashboard_sends_figures_and_the_equity_png(

@@ -73,9 +73,9 @@ def test_summary_cards_of_all_accounts(session_dir: Path) -> None:
         "Win rate": "75.0%",
         "Profit factor": "3.25",
         "Expectancy": "112.50",
-        "Avg R": "+0.67 R",
-        # each account on its own curve, summed on one timeline (docs/statistics.md): A1's
-        # equity + B2's realised P&L = 10000, 10050, 10150 (1.8 h), 10080 (2 h), 10200
+        "Expectancy (R)": "+0.67 R",
+        # the accounts' own curves summed (stats, "mixed"): A1 equity + B2 realised,
+        # peak 10150 (1.8 h) -> 10080 (2 h) = 70, 70 / 10150 = 0.69 %
         "Max drawdown": "70.00 (0.69%)",
         "Sharpe": "n/a",
     }
@@ -94,7 +94,7 @@ def test_one_account_uses_its_equity_curve(session_dir: Path) -> None:
     assert page.cards["Win rate"] == "66.7%"
     assert page.cards["Profit factor"] == "2.75"
     assert page.cards["Expectancy"] == "116.67"
-    assert page.cards["Avg R"] == "+0.00 R"
+    assert page.cards["Expectancy (R)"] == "+0.00 R"
     assert page.cards["Max drawdown"] == "70.00 (0.70%)"
 
 

@@ -39,7 +39,9 @@ class _Tags(HTMLParser):
 def _data(text: str) -> ReportData:
     group = {"group": text, "trades": 1, "wins": 1, "losses": 0, "breakevens": 0,
              "win_rate": 1.0, "net_pnl": Decimal("5"), "profit_factor": None,
-             "profit_factor_is_inf": True, "expectancy": Decimal("5"), "expectancy_r": 0.5}  # fmt: skip
+             "profit_factor_is_inf": True, "expectancy": Decimal("5"), "expectancy_r": 0.5,
+             "payoff_ratio": None, "sqn": None, "sqn_warning": True, "max_drawdown": Decimal("0"),
+             "longest_win_streak": 1, "longest_loss_streak": 0}  # fmt: skip
     return ReportData(
         since=None, until=None, account=text,
         summary={"trades": 1, "wins": 1, "losses": 0, "breakevens": 0, "net_pnl": Decimal("5")},
