@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from tradejournal.events import ENCODER, InvalidEventError, decode_event
+from tradejournal.events import ENCODER, InvalidEventError, TradejournalError, decode_event
 
 if TYPE_CHECKING:
     from tradejournal.events import Event
@@ -33,7 +33,7 @@ _DECODER = msgspec.json.Decoder(float_hook=Decimal)
 _BOM = b"\xef\xbb\xbf"
 
 
-class InputErrors(ValueError):
+class InputErrors(TradejournalError, ValueError):
     """One or more input lines are invalid; ``errors`` holds one ``line N: ...`` text per line."""
 
     def __init__(self, errors: list[str]) -> None:

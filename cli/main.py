@@ -325,34 +325,20 @@ def main() -> None:
 
 
 def _library_error(exc: Exception) -> click.ClickException | None:
-    from tradejournal.events import InvalidEventError
-    from tradejournal.store import CorruptionError, StoreError
+    # one root: everything the library raises on purpose is a TradejournalError whose message
+    # says what and why (events/ imports nothing heavy, so this costs no command any time)
+    from tradejournal.events import TradejournalError
+    from tradejournal.store import CorruptionError
 
     if isinstance(exc, click.ClickException):
         return None
-    if isinstance(exc, _loaded_error_types()):  # their messages say what and why
-        return click.ClickException(str(exc))
     if isinstance(exc, CorruptionError):
         return click.ClickException(f"{exc}\n{CORRUPTION_ADVICE}")
-    if isinstance(exc, StoreError | InvalidEventError):
+    if isinstance(exc, TradejournalError):
         return click.ClickException(str(exc))
     if isinstance(exc, OSError) and exc.errno != errno.EPIPE:  # click handles a closed pipe
         return click.ClickException(str(exc))
     return None
-
-
-def _loaded_error_types() -> tuple[type[Exception], ...]:
-    # an error type whose module was never imported cannot have been raised: importing the
-    # projections here (DuckDB) just to test an exception would slow every other command's errors
-    found: list[type[Exception]] = []
-    for module, name in (
-        ("tradejournal.projections.errors", "ProjectionError"),
-        ("tradejournal.producers.mt5.report", "ReportError"),
-    ):
-        loaded = sys.modules.get(module)
-        if loaded is not None:
-            found.append(getattr(loaded, name))
-    return tuple(found)
 
 
 def _open_or_init(path: Path) -> Any:

@@ -17,6 +17,7 @@ from ._base import Event, new_id
 from .account import AccountBalanceChanged, AccountSnapshot
 from .conversation import ConversationEnded, ConversationMessage, ConversationStarted
 from .deal import DealFilled
+from .errors import InvalidEventError, TradejournalError
 from .experiment import ExperimentAssigned, ExperimentStarted
 from .llm import LlmCalled
 from .oco import OcoCreated, OcoFailed, OcoTriggered
@@ -105,16 +106,6 @@ def _shadow(cls: type[Event]) -> type[msgspec.Struct]:
 
 _SHADOWS: Final = Union[tuple(_shadow(c) for c in EVENT_TYPES.values())]  # noqa: UP007
 _CHECK_MANY_DECODER: Final = msgspec.json.Decoder(list[_SHADOWS])  # type: ignore[valid-type]
-
-
-class InvalidEventError(ValueError):
-    """An event failed validation; ``field`` names the offending field ('' if none)."""
-
-    def __init__(self, field: str, reason: str, index: int | None = None) -> None:
-        self.field = field
-        self.reason = reason
-        self.index = index  # position in a batch, when one was checked
-        super().__init__(f"{field}: {reason}" if field else reason)
 
 
 def encode_event(event: Event) -> bytes:
@@ -285,6 +276,7 @@ __all__ = [
     "SignalDetected",
     "SignalNotified",
     "TradeAnnotated",
+    "TradejournalError",
     "UserAction",
     "decode_event",
     "encode_event",

@@ -3,6 +3,12 @@
 Invariants owned here: one annotation per field name across the catalogue (the types below are
 reused, never redefined); timestamps are timezone-aware and normalised to UTC; money, prices and
 volumes are exact ``Decimal`` values written as JSON numbers, finite, with the signs traders expect.
+
+Bounds every field gets, whatever its module (so every producer gets them): what the projections
+can hold exactly. Integers are 64-bit signed (DuckDB ``BIGINT``). Decimals have at most
+``DECIMAL_PLACES`` (10) digits after the point and ``DECIMAL_DIGITS`` (15) significant digits
+(DuckDB reads a JSON number through a double, exact to 15 digits, into ``DECIMAL(38,10)``):
+``volume`` 1e-11 is refused instead of becoming 0, ``profit`` 1e40 instead of breaking a load.
 """
 
 from __future__ import annotations
@@ -18,6 +24,10 @@ from typing import Annotated, Literal
 import msgspec
 
 __all__ = [
+    "DECIMAL_DIGITS",
+    "DECIMAL_PLACES",
+    "INT_MAX",
+    "INT_MIN",
     "Count",
     "Direction",
     "Event",
@@ -30,6 +40,13 @@ __all__ = [
     "Volume",
     "new_id",
 ]
+
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+"""The range of every integer field (a DuckDB BIGINT)."""
+DECIMAL_PLACES = 10
+"""Digits after the decimal point of every decimal field (the DECIMAL(38,10) columns)."""
+DECIMAL_DIGITS = 15
+"""Significant digits of every decimal field (exact through a double, DuckDB's JSON path)."""
 
 # --- shared field types -------------------------------------------------------------------------
 # ``Meta(extra={"tj": ...})`` tags the Decimal role; ``Event.__post_init__`` enforces it because
@@ -101,6 +118,11 @@ class Event(
             if rule == "utc":
                 if value.tzinfo is not _UTC:
                     _check_utc(self, name, value)
+            elif rule == "int":
+                if type(value) is int and not INT_MIN <= value <= INT_MAX:
+                    raise ValueError(
+                        f"{name}: must fit in a 64-bit integer ({INT_MIN}..{INT_MAX}), was {value}"
+                    )
             elif rule == "float":
                 if not math.isfinite(value):
                     raise ValueError(f"{name}: must be a finite number, was {value!r}")
@@ -111,6 +133,7 @@ class Event(
                     rule != "any"
                     and ((value.is_signed() and value) or (rule == "positive" and not value))
                 )
+                or not _exact_in_projections(value)
             ):
                 _check_decimal(name, value, rule)
         self.validate()
@@ -135,10 +158,43 @@ def _check_decimal(name: str, value: Decimal, rule: str) -> None:
         raise ValueError(f"{name}: must be a decimal number, was {type(value).__name__}")
     if not value.is_finite():
         raise ValueError(f"{name}: must be a finite number, was {value}")
+    if not _exact_in_projections(value):
+        digits, places = _digits_and_places(value)
+        if places > DECIMAL_PLACES:
+            limit = f"at most {DECIMAL_PLACES} digits after the decimal point"
+        else:
+            limit = f"at most {DECIMAL_DIGITS} digits (below 1e{DECIMAL_DIGITS})"
+        raise ValueError(
+            f"{name}: must have {limit} (the projections store it exactly only then), was {value}"
+        )
     if rule == "positive" and value <= 0:
         raise ValueError(f"{name}: must be > 0, was {value}")
     if rule == "nonneg" and value < 0:
         raise ValueError(f"{name}: must be >= 0, was {value}")
+
+
+def _exact_in_projections(value: Decimal) -> bool:
+    # cheap common case first: few digits, few places
+    _, digits, exponent = value.as_tuple()
+    if len(digits) <= DECIMAL_DIGITS and -DECIMAL_PLACES <= exponent <= 0:  # type: ignore[operator]
+        return True
+    n, places = _digits_and_places(value)
+    return n <= DECIMAL_DIGITS and places <= DECIMAL_PLACES
+
+
+def _digits_and_places(value: Decimal) -> tuple[int, int]:
+    """Return (significant digits, digits after the point) of a finite value, zeros trimmed."""
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    trimmed = len(digits)
+    while trimmed > 1 and digits[trimmed - 1] == 0:
+        trimmed -= 1
+    exponent += len(digits) - trimmed
+    if not any(digits):
+        return 1, 0
+    places = max(0, -exponent)
+    # 1e20 has one significant digit but needs 21 integer digits: count the integer digits too
+    return max(trimmed, trimmed + exponent), places
 
 
 def _compile_checks(cls: type) -> tuple[tuple[str, str], ...]:
@@ -158,6 +214,8 @@ def _rule_for(info: msgspec.inspect.Type) -> str | None:
         return "utc"
     if isinstance(info, msgspec.inspect.FloatType):
         return "float"
+    if isinstance(info, msgspec.inspect.IntType):
+        return "int"
     if isinstance(info, msgspec.inspect.DecimalType):
         return "any"
     if isinstance(info, msgspec.inspect.Metadata):

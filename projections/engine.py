@@ -26,6 +26,7 @@ while a reader has the file open.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -39,7 +40,7 @@ from filelock import FileLock, Timeout
 from . import _files
 from ._journal import JournalSnapshot, take_snapshot
 from .errors import ProjectionError
-from .loader import Progress, ensure_events, events_hash, load_events
+from .loader import Progress, ensure_events, events_hash, load_events, log_changed
 from .runner import SqlFile, ensure_state, read_state, run_projections, set_state, sql_files
 
 __all__ = [
@@ -50,6 +51,8 @@ __all__ = [
     "is_current",
     "rebuild",
 ]
+
+log = logging.getLogger("tradejournal.projections")
 
 DB_NAME = "projections.duckdb"
 LOCK_NAME = "projections.lock"
@@ -105,11 +108,19 @@ def _attach_readonly(path: Path, lock: bool = True) -> duckdb.DuckDBPyConnection
     return con
 
 
-def is_current(con: duckdb.DuckDBPyConnection, last_seq: int, sqls: list[SqlFile]) -> bool:
-    """Return True when the state says every projection reflects ``last_seq`` and current SQL."""
+def is_current(
+    con: duckdb.DuckDBPyConnection,
+    last_seq: int,
+    sqls: list[SqlFile],
+    journal_dir: Path | None = None,
+) -> bool:
+    """Return True when the state says every projection reflects ``last_seq`` and current SQL
+    (and, given ``journal_dir``, the journal is still the log they were loaded from)."""
     try:
         state = read_state(con)
     except duckdb.Error:
+        return False
+    if journal_dir is not None and log_changed(con, journal_dir) is not None:
         return False
     wanted = {"events": events_hash(), **{f.name: f.sql_hash for f in sqls}}
     if set(state) != set(wanted):
@@ -117,8 +128,9 @@ def is_current(con: duckdb.DuckDBPyConnection, last_seq: int, sqls: list[SqlFile
     return all(state[n] == (last_seq, h) for n, h in wanted.items())
 
 
-def _compatible(db: Path, sqls: list[SqlFile], lock: bool = True) -> bool:
-    """Return True when ``db`` can be caught up: same events schema, no removed SQL file."""
+def _compatible(db: Path, sqls: list[SqlFile], journal_dir: Path, lock: bool = True) -> bool:
+    """Return True when ``db`` can be caught up: same events schema, no removed SQL file, and
+    the journal still holds the last line it loaded (else: a full rebuild)."""
     if not db.exists():
         return False
     try:
@@ -127,10 +139,14 @@ def _compatible(db: Path, sqls: list[SqlFile], lock: bool = True) -> bool:
         return False  # unreadable (e.g. another DuckDB version): rebuild from scratch
     try:
         state = read_state(con)
+        changed = log_changed(con, journal_dir)
     except duckdb.Error:
         return False
     finally:
         _files.release(con)
+    if changed is not None:
+        log.warning("%s: rebuilding the projections in full", changed)
+        return False
     stale_names = set(state) - {"events"} - {f.name for f in sqls}
     return state.get("events", (0, ""))[1] == events_hash() and not stale_names
 
@@ -143,12 +159,12 @@ def _build(
     for stale in journal_dir.glob(f"{DB_NAME}.tmp-*"):
         stale.unlink(missing_ok=True)
     snap = take_snapshot(journal_dir)
-    if not full and _compatible(db, sqls):
+    if not full and _compatible(db, sqls, journal_dir):
         spare = _files.spare_path(db)
         fd = _files.claim(spare)
         if fd is not None:
             try:
-                if _compatible(spare, sqls, lock=False):
+                if _compatible(spare, sqls, journal_dir, lock=False):
                     Path(f"{spare}.wal").unlink(missing_ok=True)  # never replay a stale WAL
                     result = _build_in(spare, snap, journal_dir, force_sql, sqls, progress, True)
                     os.close(fd)
@@ -262,7 +278,7 @@ def catch_up(
                 current = False
             else:
                 try:
-                    current = is_current(con, last, sqls)
+                    current = is_current(con, last, sqls, jd)
                 finally:
                     _files.release(con)
             if current:
@@ -315,7 +331,7 @@ def connect_readonly(
         except ProjectionError:
             con = None  # unreadable: the catch-up below rebuilds it
         if con is not None:
-            if is_current(con, take_snapshot(jd).last_seq, sqls):
+            if is_current(con, take_snapshot(jd).last_seq, sqls, jd):
                 return _sandbox(con) if sandbox else con
             _files.release(con)
         _catch_up_or_follow(jd, wait, sql_dir)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from tradejournal.events.errors import TradejournalError
+
 __all__ = ["ProjectionError"]
 
 
-class ProjectionError(RuntimeError):
+class ProjectionError(TradejournalError, RuntimeError):
     """A projection could not be built or queried; the message says why (DuckDB's text kept)."""

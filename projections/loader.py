@@ -20,11 +20,22 @@ from pathlib import Path
 
 import duckdb
 
+from tradejournal.events import InvalidEventError, decode_event
+from tradejournal.store import CorruptionError, check_range, fingerprint_at, locate_seq
+
 from ._journal import JournalSnapshot, Segment
 from .errors import ProjectionError
 from .schema import events_ddl, read_columns, schema_hash
 
-__all__ = ["BATCH_BYTES", "LOAD_SQL", "Progress", "ensure_events", "events_hash", "load_events"]
+__all__ = [
+    "BATCH_BYTES",
+    "LOAD_SQL",
+    "Progress",
+    "ensure_events",
+    "events_hash",
+    "load_events",
+    "log_changed",
+]
 
 Progress = Callable[[str, int, int], None]
 LOAD_SQL = (files("tradejournal.projections") / "sql" / "000_events.sql").read_text("utf-8")
@@ -33,13 +44,36 @@ BATCH_BYTES = 64 << 20
 """Bytes of segment files loaded per ``read_json`` call (at least one file per call)."""
 
 _CURSOR_DDL = (
-    "CREATE TABLE IF NOT EXISTS _load_cursor (segment_first_seq BIGINT, byte_offset BIGINT)"
+    "CREATE TABLE IF NOT EXISTS _load_cursor (segment_first_seq BIGINT, byte_offset BIGINT,"
+    " fp_segment BIGINT, fp_end BIGINT, fp_seq BIGINT, fp_crc BIGINT)"
 )
+REBUILD_ADVICE = "run `tradejournal verify`; the projections were left as they were"
 
 
 def events_hash() -> str:
-    """Return the version of the events table (generated DDL + load SQL)."""
-    return schema_hash(LOAD_SQL)
+    """Return the version of the events table (generated DDL + load SQL + load cursor)."""
+    return schema_hash(LOAD_SQL + _CURSOR_DDL)
+
+
+def log_changed(con: duckdb.DuckDBPyConnection, journal_dir: Path) -> str | None:
+    """Return why the journal is no longer the log these projections were loaded from, or None.
+
+    The last loaded line must still be in place (same segment, end offset, seq and CRC).
+    """
+    try:
+        rows = con.execute("SELECT fp_segment, fp_end, fp_seq, fp_crc FROM _load_cursor").fetchall()
+    except duckdb.Error:
+        return None  # no cursor yet: nothing loaded
+    if not rows or rows[0][0] is None:
+        return None
+    segment, end, seq, crc = (int(v) for v in rows[0])
+    path = Path(journal_dir) / "segments" / f"{segment:020d}.jsonl"
+    if fingerprint_at(path, end) != (seq, crc):
+        return (
+            f"the journal changed under the projections: seq {seq} is no longer the line "
+            f"they loaded last ({path.name}, byte {end})"
+        )
+    return None
 
 
 def ensure_events(con: duckdb.DuckDBPyConnection) -> None:
@@ -51,18 +85,6 @@ def ensure_events(con: duckdb.DuckDBPyConnection) -> None:
 def _cursor(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
     row = con.execute("SELECT segment_first_seq, byte_offset FROM _load_cursor").fetchall()
     return (int(row[0][0]), int(row[0][1])) if row else None
-
-
-def _copy_range(src: Path, dst: Path, start: int, end: int) -> None:
-    with open(src, "rb") as fin, open(dst, "wb") as fout:
-        fin.seek(start)
-        remaining = end - start
-        while remaining > 0:
-            buf = fin.read(min(remaining, 1 << 22))
-            if not buf:
-                raise ProjectionError(f"{src}: shorter than its committed size {end}")
-            fout.write(buf)
-            remaining -= len(buf)
 
 
 def _plan(
@@ -92,7 +114,7 @@ def load_events(
     if snap.last_seq < after:
         raise ProjectionError(
             f"projections hold seq {after} but the journal ends at {snap.last_seq}: "
-            "the journal was replaced or truncated; run a full rebuild"
+            "the journal was replaced or truncated; run `tradejournal rebuild --full`"
         )
     if snap.last_seq == after:
         return 0, after
@@ -100,15 +122,19 @@ def load_events(
     total = snap.last_seq - after
     temps: list[Path] = []
     sources: list[tuple[str, int]] = []  # (file, bytes to read)
+    origin: dict[str, tuple[Segment, int]] = {}  # file read -> (segment, its start offset)
     try:
         for n, (seg, start) in enumerate(plan):
             if seg is snap.segments[-1] or start > 0:
                 tmp = journal_dir / f"projections.load-{os.getpid()}-{n}.jsonl"
-                _copy_range(seg.path, tmp, start, seg.committed_size)
                 temps.append(tmp)
+                _copy_checked(seg, tmp, start)
                 sources.append((str(tmp), seg.committed_size - start))
+                origin[str(tmp)] = (seg, start)
             else:
+                _check(seg, 0)
                 sources.append((str(seg.path), seg.committed_size))
+                origin[str(seg.path)] = (seg, 0)
         if progress:
             progress("load", 0, total)
         done = 0
@@ -119,7 +145,7 @@ def load_events(
                     LOAD_SQL, {"files": batch, "columns": read_columns(), "after": after}
                 ).fetchall()
             except duckdb.Error as exc:
-                raise ProjectionError(f"loading segments {batch}: {exc}") from exc
+                raise _load_failure(batch, origin, after, exc) from exc
             done += int(rows[0][0]) if rows else 0
             if progress:
                 progress("load", min(done, total), total)
@@ -127,10 +153,81 @@ def load_events(
         for tmp in temps:
             tmp.unlink(missing_ok=True)
     _check_contiguous(con, after, snap.last_seq)
-    last = snap.segments[-1]
-    con.execute("DELETE FROM _load_cursor")
-    con.execute("INSERT INTO _load_cursor VALUES (?, ?)", [last.first_seq, last.committed_size])
+    _save_cursor(con, snap)
     return total, snap.last_seq
+
+
+def _check(seg: Segment, start: int, data: bytes | None = None) -> None:
+    try:
+        check_range(seg.path, seg.first_seq, start, seg.committed_size, data)
+    except CorruptionError as exc:
+        raise ProjectionError(f"{exc}: not loaded; {REBUILD_ADVICE}") from exc
+
+
+def _copy_checked(seg: Segment, dst: Path, start: int) -> None:
+    with open(seg.path, "rb") as fin:
+        fin.seek(start)
+        data = fin.read(seg.committed_size - start)
+    if len(data) != seg.committed_size - start:
+        raise ProjectionError(f"{seg.path}: shorter than its committed size {seg.committed_size}")
+    _check(seg, start, data)
+    with open(dst, "wb") as fout:
+        fout.write(data)
+
+
+def _save_cursor(con: duckdb.DuckDBPyConnection, snap: JournalSnapshot) -> None:
+    last = snap.segments[-1]
+    filled = [s for s in snap.segments if s.committed_size > 0]
+    fp_seg, fp_end = (filled[-1].first_seq, filled[-1].committed_size) if filled else (None, None)
+    seq, crc = con.execute("SELECT seq, crc FROM events ORDER BY seq DESC LIMIT 1").fetchall()[0]
+    con.execute("DELETE FROM _load_cursor")
+    con.execute(
+        "INSERT INTO _load_cursor VALUES (?, ?, ?, ?, ?, ?)",
+        [last.first_seq, last.committed_size, fp_seg, fp_end, seq, crc],
+    )
+
+
+def _load_failure(
+    batch: list[str], origin: dict[str, tuple[Segment, int]], after: int, exc: duckdb.Error
+) -> ProjectionError:
+    """Name the segment, seq and offset of the first line DuckDB could not load, and what to do."""
+    for name in batch:
+        seg, start = origin[name]
+        with open(name, "rb") as f:
+            for line in f:
+                body = line.rstrip(b"\n")
+                body = body[: body.rfind(b',"crc":')] + b"}"  # the CRC was checked before
+                try:
+                    decode_event(body)
+                except InvalidEventError as bad:
+                    seq = _seq_of(line)
+                    if seq is not None and seq <= after:
+                        continue
+                    offset = locate_seq(seg.path, seg.first_seq, seq) if seq else None
+                    where = f"{seg.path.name}:{offset if offset is not None else '-'}"
+                    return ProjectionError(
+                        f"{seg.path.name}: seq {seq}: {bad}: this event cannot be loaded into "
+                        "the projections (an older version accepted it). The projections were "
+                        "left as they were. It is shown by `tradejournal verify`; to drop it "
+                        f"and every event after it, run `tradejournal repair --truncate-at "
+                        f"{where}` (the bytes go to quarantine/), then append the good events "
+                        "again with `tradejournal append`; or restore the segment from a backup"
+                    )
+    names = sorted({origin[n][0].path.name for n in batch})
+    return ProjectionError(
+        f"loading segment{'s' if len(names) > 1 else ''} {', '.join(names)} failed: {exc}; "
+        f"{REBUILD_ADVICE}"
+    )
+
+
+def _seq_of(line: bytes) -> int | None:
+    import msgspec
+
+    try:
+        seq = msgspec.json.decode(line).get("seq")
+    except (msgspec.DecodeError, AttributeError):
+        return None
+    return seq if isinstance(seq, int) else None
 
 
 def _batches(sources: list[tuple[str, int]]) -> list[list[str]]:

@@ -18,6 +18,7 @@ from .errors import (
     StoreError,
     WriteFailedError,
 )
+from .integrity import check_range, fingerprint_at, locate_seq
 from .journal import DEFAULT_SEGMENT_BYTES, Appended, Durability, Journal, Recovery, init_journal
 from .reader import Snapshot, SnapshotSegment, follow_events, read_events, snapshot
 from .verify import Problem, VerifyReport, repair, verify
@@ -38,8 +39,11 @@ __all__ = [
     "StoreError",
     "VerifyReport",
     "WriteFailedError",
+    "check_range",
+    "fingerprint_at",
     "follow_events",
     "init_journal",
+    "locate_seq",
     "read_events",
     "repair",
     "snapshot",

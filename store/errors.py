@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tradejournal.events.errors import TradejournalError
+
 __all__ = [
     "CorruptionError",
     "JournalExistsError",
@@ -14,7 +16,7 @@ __all__ = [
 ]
 
 
-class StoreError(Exception):
+class StoreError(TradejournalError):
     """Base class of every store failure."""
 
 

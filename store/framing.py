@@ -11,12 +11,14 @@ import zlib
 
 import msgspec
 
+from tradejournal.events import TradejournalError
+
 __all__ = ["CRC_MARK", "FrameError", "Head", "frame", "read_head", "unframe"]
 
 CRC_MARK = b',"crc":'
 
 
-class FrameError(ValueError):
+class FrameError(TradejournalError, ValueError):
     """A line is not a valid framed record (reason in the message)."""
 
 

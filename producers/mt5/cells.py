@@ -15,6 +15,8 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tradejournal.events import TradejournalError
+
 Cell = str | float | int | datetime | None
 Row = list[Cell]
 
@@ -22,7 +24,7 @@ Row = list[Cell]
 CENT = Decimal("0.01")
 
 
-class ReportError(ValueError):
+class ReportError(TradejournalError, ValueError):
     """Not an MT5 report, unreadable, or no deals. Message names the file and why."""
 
 
