@@ -19,18 +19,44 @@ query("journal", "SELECT symbol, sum(net_pnl) FROM trades GROUP BY ALL")
 
 from __future__ import annotations
 
-from .api import (
-    MT5_SUMMARY_COLUMNS,
-    STAT_DIMENSIONS,
-    mt5_summary,
-    query,
-    stats,
-    trade_story,
-    trades,
-)
-from .docs import TableDoc, describe_tables, table_docs
-from .engine import CatchUpResult, catch_up, connect_readonly, rebuild
-from .errors import ProjectionError
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .api import (
+        MT5_SUMMARY_COLUMNS,
+        STAT_DIMENSIONS,
+        mt5_summary,
+        query,
+        stats,
+        trade_story,
+        trades,
+    )
+    from .docs import TableDoc, describe_tables, table_docs
+    from .engine import CatchUpResult, catch_up, connect_readonly, rebuild
+    from .errors import ProjectionError
+
+# Imported on first use (PEP 562): a query on current projections needs ``api`` only, not the
+# engine, the store or the event types (``_reader``).
+_HOME = {
+    **dict.fromkeys(
+        ("MT5_SUMMARY_COLUMNS", "STAT_DIMENSIONS", "mt5_summary", "query", "stats", "trade_story",
+         "trades"), "api"),
+    **dict.fromkeys(("TableDoc", "describe_tables", "table_docs"), "docs"),
+    **dict.fromkeys(("CatchUpResult", "catch_up", "connect_readonly", "rebuild"), "engine"),
+    "ProjectionError": "errors",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "MT5_SUMMARY_COLUMNS",

@@ -1,7 +1,7 @@
 """The read side of the projections: ad-hoc SQL, statistics, the MT5 summary, trades, stories.
 
-Every function catches up first (``connect_readonly``), runs SQL defined in ``sql/*.sql``
-(macros and views) on a read-only connection, and returns plain Python values: money as
+Every function catches up first (``engine.connect_readonly``; at once when nothing is new:
+``_reader``), runs SQL defined in ``sql/*.sql`` (macros and views) on a read-only connection, and returns plain Python values: money as
 ``Decimal``, counts as ``int``, ratios as ``float``, timestamps as aware UTC datetimes.
 """
 
@@ -11,13 +11,13 @@ import datetime as dt
 import os
 import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from . import _reader
 from ._fetch import fetch, fetch_dicts
-from .engine import connect_readonly
-from .errors import ProjectionError
 
 __all__ = [
     "MT5_SUMMARY_COLUMNS",
@@ -48,6 +48,25 @@ _ALLOWED = {"SELECT", "EXPLAIN"}
 _EXPLAIN = re.compile(r"^\s*EXPLAIN(\s+ANALY[SZ]E\b|\s*\([^)]*\))*\s*", re.IGNORECASE)
 
 
+def _error(message: str) -> Exception:
+    # imported when raised: the error root lives with the event types, which a read on current
+    # projections never needs (``_reader``)
+    from .errors import ProjectionError
+
+    return ProjectionError(message)
+
+
+def _connect(journal_dir: PathLike, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
+    """The projections, current: at once when nothing changed since the last build (``_reader``),
+    else through the engine's full check and catch-up."""
+    con = _reader.open_if_current(Path(journal_dir))
+    if con is not None:
+        return _reader.sandbox(con) if sandbox else con
+    from .engine import connect_readonly as full_connect
+
+    return full_connect(journal_dir, sandbox=sandbox)
+
+
 def _tidy(value: Any) -> Any:
     """Drop the DECIMAL(38,10) padding: Decimal('3.6000000000') -> Decimal('3.6')."""
     if isinstance(value, Decimal):
@@ -65,7 +84,7 @@ def _ts(value: dt.datetime | str | None) -> str | None:
         return None
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            raise ProjectionError(f"naive datetime {value}: pass an aware (UTC) datetime")
+            raise _error(f"naive datetime {value}: pass an aware (UTC) datetime")
         return value.astimezone(dt.UTC).isoformat()
     return value
 
@@ -74,7 +93,7 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[d
     try:
         return [_tidy_row(r) for r in fetch_dicts(con, sql, params)]
     except duckdb.Error as exc:
-        raise ProjectionError(str(exc)) from exc
+        raise _error(str(exc)) from exc
 
 
 def _statement_kind(con: duckdb.DuckDBPyConnection, statement: Any) -> str:
@@ -102,28 +121,28 @@ def query(journal_dir: PathLike, sql: str) -> tuple[list[str], list[tuple[Any, .
     kept for syntax and execution errors. The query sees only the projections: the connection has
     no file, network or extension access (``read_csv('/etc/passwd')`` is refused).
     """
-    con = connect_readonly(journal_dir, sandbox=True)
+    con = _connect(journal_dir, sandbox=True)
     try:
         try:
             statements = con.extract_statements(sql)
         except duckdb.Error as exc:
-            raise ProjectionError(str(exc)) from exc
+            raise _error(str(exc)) from exc
         if len(statements) != 1:
-            raise ProjectionError(f"query runs exactly one statement, got {len(statements)}")
+            raise _error(f"query runs exactly one statement, got {len(statements)}")
         kind = _statement_kind(con, statements[0])
         if kind not in _ALLOWED:
-            raise ProjectionError(
+            raise _error(
                 f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
             )
         try:
             return fetch(con, sql)
         except duckdb.PermissionException as exc:
-            raise ProjectionError(
+            raise _error(
                 f"query reads only the projections: file, network and extension access is "
                 f"disabled ({exc})"
             ) from exc
         except duckdb.Error as exc:
-            raise ProjectionError(str(exc)) from exc
+            raise _error(str(exc)) from exc
     finally:
         con.close()
 
@@ -151,11 +170,9 @@ def stats(
     weekday/hour/month use time zone ``tz``.
     """
     if by is not None and by not in STAT_DIMENSIONS:
-        raise ProjectionError(
-            f"unknown breakdown {by!r}; choose one of {', '.join(STAT_DIMENSIONS)}"
-        )
+        raise _error(f"unknown breakdown {by!r}; choose one of {', '.join(STAT_DIMENSIONS)}")
     params = [by, Decimal(str(tol)), tz, _ts(since), _ts(until), account]
-    con = connect_readonly(journal_dir)
+    con = _connect(journal_dir)
     try:
         if params == [None, 0, "UTC", None, None, None]:  # the defaults: kept by the build
             rows = _run(con, "SELECT * EXCLUDE (sort_key) FROM _stats_overall")
@@ -227,7 +244,7 @@ def mt5_summary(
     percentages and ratios are unrounded; ``profit_factor`` is None without a loss and the
     balance drawdowns are None without a balance operation. No deal: every count/money is 0.
     """
-    con = connect_readonly(journal_dir)
+    con = _connect(journal_dir)
     try:
         if account is None:
             rows = _run(con, "SELECT * FROM mt5_summary")
@@ -257,7 +274,7 @@ def trades(
     after that time.
     """
     status = None if open is None else ("open" if open else "closed")
-    con = connect_readonly(journal_dir)
+    con = _connect(journal_dir)
     try:
         return _run(
             con,
@@ -278,7 +295,7 @@ def trade_story(
     Each dict has seq (None for the synthetic ``trade.result`` rows), ts, type, a one-line
     ``summary`` and the main fields (symbol, side, volume, price, sl, tp, net, r_multiple).
     """
-    con = connect_readonly(journal_dir)
+    con = _connect(journal_dir)
     try:
         return _run(con, "SELECT * FROM trade_story(?, acct := ?)", [int(position_id), account])
     finally:
