@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -27,16 +28,22 @@ def import_group() -> None:
 @click.option("--account", metavar="LABEL",
               help="Account label of the deals.  [default: the report's login, else the file name]")  # fmt: skip
 @click.option("--server-utc-offset", type=float, default=0.0, show_default=True, metavar="HOURS",
-              help="Broker server time minus UTC, in hours (report times are server time).")  # fmt: skip
+              callback=lambda c, p, v: _utc_offset(v),
+              help="Broker server time minus UTC, in hours, within ±14 (report times are server "
+                   "time).")  # fmt: skip
+@click.option("--force", is_flag=True,
+              help="Import deals already in the journal under another account label again.")  # fmt: skip
 @click.pass_obj
 def mt5_report(
-    settings: Settings, file: Path, account: str | None, server_utc_offset: float
+    settings: Settings, file: Path, account: str | None, server_utc_offset: float, force: bool
 ) -> None:
     """Import the deals of a MetaTrader 5 report (HTML or xlsx; tester or account history).
 
     Trading deals become deal.filled events and balance operations account.balance_changed,
     in one all-or-nothing append. Ids derive from the account and the deal ticket, so
-    importing the same report again adds nothing. A file that is not an MT5 report, or has no
+    importing the same report again adds nothing. A report is recognised by its deals, not its
+    file name: a renamed copy goes to the account that already holds them, and an explicit
+    different --account is refused (exit 1) unless --force. A truncated file is refused. A file that is not an MT5 report, or has no
     deals, is refused (exit 1) and nothing is written. Then compare with MT5's own figures:
     `tradejournal stats --mt5 --account LABEL`.
 
@@ -50,7 +57,7 @@ def mt5_report(
     from tradejournal.producers.mt5.importer import import_report
 
     result = import_report(
-        settings.journal, file, account=account, server_utc_offset=server_utc_offset
+        settings.journal, file, account=account, server_utc_offset=server_utc_offset, force=force
     )
     click.echo(
         f"imported {plural(result.deals, 'deal')} and "
@@ -58,3 +65,14 @@ def mt5_report(
         f"{result.account}: {plural(result.appended, 'new event')}, "
         f"{plural(result.duplicates, 'duplicate')}"
     )
+
+
+def _utc_offset(value: float) -> float:
+    from tradejournal.producers.mt5.importer import MAX_UTC_OFFSET
+
+    if not (math.isfinite(value) and abs(value) <= MAX_UTC_OFFSET):
+        raise click.BadParameter(
+            f"{value} is not a number of hours within ±{MAX_UTC_OFFSET:g}",
+            param_hint="'--server-utc-offset'",
+        )
+    return value

@@ -69,13 +69,17 @@ def rebuild(settings: Settings, full: bool) -> None:
 @click.argument("query", required=False)
 @click.option("--format", "fmt", type=click.Choice(SQL_FORMATS), default="table",
               show_default=True, help="How to print the rows.")  # fmt: skip
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              show_default=True, metavar="SECONDS",
+              help="Stop the query after this long (exit 1).")  # fmt: skip
 @click.pass_obj
-def sql(settings: Settings, query: str | None, fmt: str) -> None:
+def sql(settings: Settings, query: str | None, fmt: str, timeout: float) -> None:
     """Run one read-only SQL query (DuckDB) over the projections and print the result.
 
     QUERY omitted: the query is read from stdin. Only SELECT (including SHOW, DESCRIBE,
     SUMMARIZE) and EXPLAIN run; a statement that could modify anything is refused (exit 1), and
-    a SQL error prints DuckDB's message (exit 1). Tables: trades, deals, orders, stop_moves,
+    a SQL error prints DuckDB's message (exit 1). A query running longer than --timeout is
+    stopped (exit 1); Ctrl-C stops it at once (exit 130). Tables: trades, deals, orders, stop_moves,
     oco_pairs, recommendations, signals, conversations, messages, llm_calls, equity, metrics,
     stats_by_* views, mt5_summary and more (`SHOW TABLES`). Timestamps print as RFC 3339 UTC,
     decimals exactly (JSON: as numbers) without trailing zeros.
@@ -94,7 +98,7 @@ def sql(settings: Settings, query: str | None, fmt: str) -> None:
     text = query if query is not None else sys.stdin.read()
     if not text.strip():
         raise click.UsageError("no SQL given: pass QUERY or pipe it to stdin")
-    columns, rows = run_query(settings.journal, text)
+    columns, rows = run_query(settings.journal, text, timeout=timeout)
     output.print_rows(columns, [tuple(_tidy(v) for v in row) for row in rows], fmt)
 
 

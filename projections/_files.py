@@ -44,10 +44,20 @@ __all__ = [
     "reader_lock",
     "release",
     "spare_path",
+    "stale_temp_files",
     "still_named",
 ]
 
 HAVE_FLOCK = fcntl is not None
+
+
+def stale_temp_files(journal_dir: Path) -> list[Path]:
+    """Temp files of builds. Builds serialise on the build lock: found while holding it, they
+    belong to a build that was killed (a load copy can be as large as a segment)."""
+    return [
+        p for pattern in ("projections.duckdb.tmp-*", "projections.load-*.jsonl")
+        for p in journal_dir.glob(pattern)
+    ]  # fmt: skip
 
 
 def spare_path(db: Path) -> Path:

@@ -121,6 +121,8 @@ def open_if_current(journal_dir: Path, sql_dir: object = None) -> duckdb.DuckDBP
     """Return a read-only connection to the projections when the last build left them current
     and neither the code nor the journal's files changed since; else None (do the full check)."""
     db = Path(journal_dir) / DB_NAME
+    if _files.stale_temp_files(Path(journal_dir)):
+        return None  # a build runs, or was killed: the full path cleans up under the build lock
     try:
         con = attach_readonly(db)
     except (duckdb.Error, OSError):

@@ -18,8 +18,10 @@ import duckdb
 
 from . import _reader
 from ._fetch import fetch, fetch_dicts
+from ._interrupt import interruptible
 
 __all__ = [
+    "DEFAULT_QUERY_TIMEOUT",
     "MT5_SUMMARY_COLUMNS",
     "STAT_DIMENSIONS",
     "mt5_summary",
@@ -113,8 +115,17 @@ def _statement_kind(con: duckdb.DuckDBPyConnection, statement: Any) -> str:
     )
 
 
-def query(journal_dir: PathLike, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+DEFAULT_QUERY_TIMEOUT = 300.0
+"""Seconds an ad-hoc query may run before it is stopped (``query(timeout=...)``, ``sql --timeout``)."""
+
+
+def query(
+    journal_dir: PathLike, sql: str, *, timeout: float | None = DEFAULT_QUERY_TIMEOUT
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one read-only SQL statement (SELECT / EXPLAIN) and return (columns, rows).
+
+    ``timeout``: seconds before the statement is stopped with ``ProjectionError`` (None: no
+    limit). Ctrl-C (``KeyboardInterrupt``) stops the statement too and is raised again.
 
     Statements that could modify anything (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, ATTACH,
     COPY, SET, PRAGMA, CALL, ...) are refused with ``ProjectionError``; DuckDB's own message is
@@ -135,7 +146,7 @@ def query(journal_dir: PathLike, sql: str) -> tuple[list[str], list[tuple[Any, .
                 f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
             )
         try:
-            return fetch(con, sql)
+            return interruptible(con.interrupt, lambda: fetch(con, sql), timeout)
         except duckdb.PermissionException as exc:
             raise _error(
                 f"query reads only the projections: file, network and extension access is "

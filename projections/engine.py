@@ -41,6 +41,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from . import _files, _reader
+from ._interrupt import BUILDING, interruptibly
 from ._journal import JournalSnapshot, take_snapshot
 from .errors import ProjectionError
 from .loader import Progress, ensure_events, events_hash, load_events, log_changed
@@ -139,8 +140,6 @@ def _build(
 ) -> tuple[int, int]:
     """Build a new generation and publish it; return (events loaded, last seq)."""
     db = _db(journal_dir)
-    for stale in journal_dir.glob(f"{DB_NAME}.tmp-*"):
-        stale.unlink(missing_ok=True)
     # taken before the snapshot: whatever changes after it changes the key (``_reader``)
     keys = (_reader.code_key(sql_dir), _reader.journal_key(journal_dir))
     snap = take_snapshot(journal_dir)
@@ -194,6 +193,7 @@ def _build_in(
     ``in_place``: an interrupted build leaves the file as it was); checkpoint and close."""
     try:
         con = _open_rw(path)
+        BUILDING.add(con)
         try:
             if in_place:
                 con.execute("BEGIN TRANSACTION")
@@ -207,6 +207,7 @@ def _build_in(
                 con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:
+            BUILDING.discard(con)
             con.close()
     except duckdb.Error as exc:
         raise ProjectionError(str(exc)) from exc
@@ -250,6 +251,8 @@ def _build_lock(journal_dir: Path, wait: float | None) -> Iterator[bool]:
         yield False
         return
     try:
+        for stale in _files.stale_temp_files(Path(journal_dir)):
+            stale.unlink(missing_ok=True)
         yield True
     finally:
         lock.release()
@@ -303,7 +306,7 @@ def catch_up(
             if current:
                 _refresh_fast_check(jd, sqls, sql_dir)
                 return CatchUpResult(0, time.perf_counter() - t0, last)
-        loaded, last = _build(jd, False, False, sqls, progress, sql_dir)
+        loaded, last = interruptibly(lambda: _build(jd, False, False, sqls, progress, sql_dir))
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
 
 
@@ -323,7 +326,7 @@ def rebuild(
     t0 = time.perf_counter()
     sqls = sql_files(sql_dir)
     with _build_lock(jd, None):
-        loaded, last = _build(jd, full, True, sqls, progress, sql_dir)
+        loaded, last = interruptibly(lambda: _build(jd, full, True, sqls, progress, sql_dir))
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
 
 
@@ -355,7 +358,9 @@ def connect_readonly(
             con = None  # unreadable: the catch-up below rebuilds it
         if con is not None:
             if is_current(con, take_snapshot(jd).last_seq, sqls, jd):
-                with _build_lock(jd, 0) as locked:  # never waits: a builder records it anyway
+                # never waits (a builder records it anyway); also cleans up temp files of
+                # killed builds when no build is running
+                with _build_lock(jd, 0) as locked:
                     if locked:
                         _refresh_fast_check(jd, sqls, sql_dir)
                 return _sandbox(con) if sandbox else con

@@ -11,9 +11,11 @@ with Journal.open(path, durability="always") as j:
 from __future__ import annotations
 
 from .errors import (
+    ConflictingIdError,
     CorruptionError,
     JournalExistsError,
     JournalNotFoundError,
+    LockTimeoutError,
     StoreClosedError,
     StoreError,
     WriteFailedError,
@@ -21,16 +23,19 @@ from .errors import (
 from .integrity import check_range, fingerprint_at, locate_seq
 from .journal import DEFAULT_SEGMENT_BYTES, Appended, Durability, Journal, Recovery, init_journal
 from .reader import Snapshot, SnapshotSegment, follow_events, read_events, snapshot
+from .truncate import Truncation, parse_position, truncate_at
 from .verify import Problem, VerifyReport, repair, verify
 
 __all__ = [
     "Appended",
+    "ConflictingIdError",
     "DEFAULT_SEGMENT_BYTES",
     "CorruptionError",
     "Durability",
     "Journal",
     "JournalExistsError",
     "JournalNotFoundError",
+    "LockTimeoutError",
     "Problem",
     "Recovery",
     "Snapshot",
@@ -38,6 +43,7 @@ __all__ = [
     "StoreClosedError",
     "StoreError",
     "VerifyReport",
+    "Truncation",
     "WriteFailedError",
     "check_range",
     "fingerprint_at",
@@ -46,6 +52,8 @@ __all__ = [
     "locate_seq",
     "read_events",
     "repair",
+    "parse_position",
     "snapshot",
+    "truncate_at",
     "verify",
 ]

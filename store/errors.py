@@ -7,9 +7,11 @@ from pathlib import Path
 from tradejournal.events.errors import TradejournalError
 
 __all__ = [
+    "ConflictingIdError",
     "CorruptionError",
     "JournalExistsError",
     "JournalNotFoundError",
+    "LockTimeoutError",
     "StoreClosedError",
     "StoreError",
     "WriteFailedError",
@@ -52,3 +54,24 @@ class CorruptionError(StoreError, ValueError):
     def location(self) -> str:
         """Return ``segment:line:offset`` as printed by ``tradejournal verify``."""
         return str(self).split(": ", 1)[0]
+
+
+class ConflictingIdError(StoreError, ValueError):
+    """Two different events carry one id (in a batch, or a new one and one already in the log).
+
+    Only identical content is an idempotent retry; anything else would silently lose an event.
+    ``fields`` names the fields that differ. Nothing of the batch was written.
+    """
+
+    def __init__(self, event_id: str, first: str, second: str, fields: list[str]) -> None:
+        self.event_id = event_id
+        self.fields = fields
+        differ = f" (differs in {', '.join(fields)})" if fields else ""
+        super().__init__(
+            f"id {event_id!r}: {second} has different content than {first}{differ}; one id must "
+            "name one event (give the new one another id); nothing was written"
+        )
+
+
+class LockTimeoutError(StoreError, TimeoutError):
+    """Another process held the journal's write lock for longer than the caller would wait."""

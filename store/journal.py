@@ -23,7 +23,13 @@ import msgspec
 
 from tradejournal.events import ENCODER, Event, InvalidEventError, check_encoded_many
 
-from .errors import CorruptionError, JournalExistsError, StoreClosedError, WriteFailedError
+from .errors import (
+    ConflictingIdError,
+    CorruptionError,
+    JournalExistsError,
+    StoreClosedError,
+    WriteFailedError,
+)
 from .framing import frame
 from .index import Cursor, IdIndex
 from .layout import (
@@ -36,7 +42,7 @@ from .layout import (
     make_read_only,
 )
 from .lock import InterProcessLock
-from .reader import follow_events, open_layout, read_events
+from .reader import events_at, follow_events, open_layout, read_events
 from .recovery import Recovering, Recovery, sha256_file
 
 __all__ = ["Appended", "DEFAULT_SEGMENT_BYTES", "Durability", "Journal", "Recovery", "init_journal"]
@@ -88,6 +94,8 @@ class Journal(Recovering):
         max_segment_bytes: int,
         clock: Callable[[], dt.datetime] | None = None,
         index_flush_events: int = 256,
+        lock_timeout: float | None = None,
+        on_lock_wait: Callable[[str], None] | None = None,
     ) -> None:
         if durability not in ("always", "batch", "none"):
             raise ValueError(f"durability: must be always, batch or none, was {durability!r}")
@@ -99,7 +107,7 @@ class Journal(Recovering):
         self.recovery = Recovery()
         self._tlock = threading.Lock()
         self._sync_lock = threading.Lock()
-        self._flock = InterProcessLock(layout.lock)
+        self._flock = InterProcessLock(layout.lock, lock_timeout, on_lock_wait)
         self._index: IdIndex | None = None
         self._fd = -1
         self._active = 0
@@ -123,6 +131,8 @@ class Journal(Recovering):
         max_segment_bytes: int = DEFAULT_SEGMENT_BYTES,
         clock: Callable[[], dt.datetime] | None = None,
         index_flush_events: int = 256,
+        lock_timeout: float | None = None,
+        on_lock_wait: Callable[[str], None] | None = None,
     ) -> Journal:
         """Open a journal for appending and reading, recovering a torn tail if there is one.
 
@@ -133,7 +143,15 @@ class Journal(Recovering):
         """
         if create and not Layout(Path(path)).exists():
             _init_or_wait(Path(path))
-        journal = cls(open_layout(path), durability, max_segment_bytes, clock, index_flush_events)
+        journal = cls(
+            open_layout(path),
+            durability,
+            max_segment_bytes,
+            clock,
+            index_flush_events,
+            lock_timeout,
+            on_lock_wait,
+        )
         try:
             with journal._flock:
                 journal._open_index()
@@ -196,7 +214,9 @@ class Journal(Recovering):
 
         The result is a list of seqs (an already-present id gets its original seq) whose ``new``
         attribute lists the seqs this call wrote, so callers can tell new events from duplicates
-        without racing other writers.
+        without racing other writers. An id already present (in the log or earlier in the batch)
+        is skipped only when its content is identical (apart from ``seq`` and ``recorded_ts``);
+        different content raises ``ConflictingIdError`` naming both, and nothing is written.
         """
         batch = list(events)
         if not batch:
@@ -255,16 +275,25 @@ class Journal(Recovering):
         positions: list[int] = []  # index in the batch of each new event (for error messages)
         pairs: list[tuple[str, int]] = []
         next_seq = self._cursor.last_seq + 1
+        written: dict[str, int] = {}  # id -> index in the batch of the event this call writes
+        present: dict[int, list[int]] = {}  # seq already in the log -> batch indexes naming it
         for i, event in enumerate(batch):
             if event.id in known:
+                if event.id in written:
+                    _same_or_raise(batch[written[event.id]], event, written[event.id], i, batch)
+                else:
+                    present.setdefault(known[event.id], []).append(i)
                 seqs.append(known[event.id])
                 continue
+            written[event.id] = i
             bodies.append(_stamp(event, next_seq, now, stamp_field))
             positions.append(i)
             pairs.append((event.id, next_seq))
             known[event.id] = next_seq
             seqs.append(next_seq)
             next_seq += 1
+        if present:
+            self._check_present(present, batch)
         if not bodies:
             return Appended(seqs), self._gen
         _validate(bodies, positions, len(batch))
@@ -282,6 +311,25 @@ class Journal(Recovering):
             self._flush_index()
         self._gen += 1
         return Appended(seqs, [seq for _, seq in pairs]), self._gen
+
+    def _check_present(self, present: dict[int, list[int]], batch: list[Event]) -> None:
+        """Raise ConflictingIdError when a batch event differs from the logged one of its id."""
+        logged = events_at(self.layout.root, present)
+        for seq, indexes in present.items():
+            old = logged.get(seq)
+            if old is None:  # cannot be: the index and the log agree under the lock
+                raise CorruptionError(
+                    self.layout.segments,
+                    None,
+                    None,
+                    f"the id index names seq {seq}, not in the log",
+                )
+            for i in indexes:
+                differ = _differences(old, batch[i])
+                if differ:
+                    raise ConflictingIdError(
+                        old.id, f"the event at seq {seq}", _nth(i, len(batch)), differ
+                    )
 
     def _now(self) -> dt.datetime:
         now = self._clock()
@@ -396,6 +444,28 @@ def _stamp(event: Event, seq: int, now: dt.datetime, stamp_field: bytes) -> byte
         body = body.replace(b'"seq":null', b'"seq":%d' % seq, 1)
         return body.replace(b'"recorded_ts":null', stamp_field, 1)
     return ENCODER.encode(msgspec.structs.replace(event, seq=seq, recorded_ts=now))
+
+
+_STORE_FIELDS = frozenset({"seq", "recorded_ts"})
+
+
+def _differences(a: Event, b: Event) -> list[str]:
+    """Return the fields in which two events differ (store-assigned fields aside)."""
+    if type(a) is not type(b):
+        return ["type"]
+    return [
+        f for f in a.__struct_fields__ if f not in _STORE_FIELDS and getattr(a, f) != getattr(b, f)
+    ]
+
+
+def _same_or_raise(first: Event, second: Event, i: int, j: int, batch: list[Event]) -> None:
+    differ = _differences(first, second)
+    if differ:
+        raise ConflictingIdError(first.id, _nth(i, len(batch)), _nth(j, len(batch)), differ)
+
+
+def _nth(i: int, n: int) -> str:
+    return "the new event" if n == 1 else f"event {i + 1} of {n}"
 
 
 def _init_or_wait(root: Path, timeout: float = 5.0) -> None:

@@ -22,7 +22,14 @@ from .framing import FrameError, read_head, unframe
 from .layout import Layout
 from .scan import Record, SegmentScan
 
-__all__ = ["Snapshot", "SnapshotSegment", "follow_events", "read_events", "snapshot"]
+__all__ = [
+    "Snapshot",
+    "SnapshotSegment",
+    "events_at",
+    "follow_events",
+    "read_events",
+    "snapshot",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +125,23 @@ def follow_events(
             return
         else:
             time.sleep(poll_interval)
+
+
+def events_at(root: str | os.PathLike[str], seqs: Iterable[int]) -> dict[int, Event]:
+    """Return the events at the given seqs (decoding only those lines; seqs past the end are
+    left out). Reads from the smallest seq to the largest."""
+    wanted = set(seqs)
+    if not wanted:
+        return {}
+    layout = open_layout(root)
+    last = max(wanted)
+    found: dict[int, Event] = {}
+    for rec in _records(layout, min(wanted)):
+        if rec.seq in wanted:
+            found[rec.seq] = _decode(rec, layout)
+        if rec.seq >= last:
+            break
+    return found
 
 
 def _records(layout: Layout, from_seq: int) -> Iterator[Record]:

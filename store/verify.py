@@ -112,9 +112,14 @@ def _verify_segment(
         line_no += 1
         nl = data.find(b"\n", pos)
         if nl < 0:
-            where = "" if is_last else " in a sealed segment"
-            reason = f"torn tail{where}: {n - pos} bytes without a newline"
-            problems.append(Problem(path.name, line_no, pos, _tail_hint(reason)))
+            if is_last:
+                reason = _tail_hint(f"torn tail: {n - pos} bytes without a newline")
+            else:  # --truncate-tail refuses a sealed segment: say what works
+                reason = (
+                    f"torn tail in a sealed segment: {n - pos} bytes without a newline (run "
+                    f"`tradejournal repair --truncate-at {path.name}:{pos}`)"
+                )
+            problems.append(Problem(path.name, line_no, pos, reason))
             break
         expected = _verify_line(data[pos:nl], path, line_no, pos, expected, seen, problems)
         count += 1

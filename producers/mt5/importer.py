@@ -2,7 +2,11 @@
 operations ``account.balance_changed``; position ids come from the report (history) or FIFO (tester).
 
 Idempotent: ids come from the shared translator (``deals.py``: ``mt5:<account>:deal:<ticket>``),
-so importing the same report twice appends nothing the second time. Report times are broker
+so importing the same report twice appends nothing the second time. A report is recognised by its
+content, not its file name: when its deals (ticket, symbol, side, entry, volume, price, profit)
+are already in the journal under another account label (a tester report has no login, so its
+label defaults to the file name), a default label becomes that account (a renamed copy adds
+nothing), and an explicit different ``account`` is refused naming it, unless ``force``. Report times are broker
 server time; ``server_utc_offset`` (hours) converts them to UTC. The producer is
 ``import:mt5-tester`` or ``import:mt5-history``: the two report kinds define "average loss trade"
 differently (see projections' mt5_summary).
@@ -11,18 +15,23 @@ differently (see projections' mt5_summary).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from tradejournal.events import DealFilled, Event
-from tradejournal.store import Journal
+from tradejournal.store import Journal, JournalNotFoundError, read_events
 
 from .deals import Mt5Deal, deal_to_event
 from .report import ParsedReport, ReportDeal, ReportError, parse_report
 
-__all__ = ["ImportResult", "import_report", "report_events"]
+__all__ = ["MAX_UTC_OFFSET", "ImportResult", "accounts_holding", "import_report", "report_events"]
+
+MAX_UTC_OFFSET = 14.0
+"""Bound of ``server_utc_offset`` in hours (UTC-12 .. UTC+14 are the real zones)."""
 
 _REASON = re.compile(r"^\[?(sl|tp|so)\b", re.IGNORECASE)
 
@@ -45,11 +54,36 @@ def import_report(
     account: str | None = None,
     server_utc_offset: float = 0.0,
     durability: str = "always",
+    force: bool = False,
 ) -> ImportResult:
-    """Parse an MT5 report and append its deals to the journal in one all-or-nothing batch."""
+    """Parse an MT5 report and append its deals to the journal in one all-or-nothing batch.
+
+    Raises ``ReportError`` for a file that is not a complete report, an offset beyond
+    ±``MAX_UTC_OFFSET`` hours, or (unless ``force``) an explicit ``account`` other than the one
+    already holding these deals.
+    """
+    if not (math.isfinite(server_utc_offset) and abs(server_utc_offset) <= MAX_UTC_OFFSET):
+        raise ReportError(
+            f"server UTC offset must be a number of hours within ±{MAX_UTC_OFFSET:g}, "
+            f"was {server_utc_offset}"
+        )
     report = parse_report(report_path)
     label = account or report.account or Path(report_path).stem
     events = report_events(report, label, server_utc_offset)
+    held: Counter[str] = Counter() if force else accounts_holding(journal, events)
+    held.pop(label, None)
+    if held:
+        existing, count = held.most_common(1)[0]
+        if account is not None and account != existing:
+            raise ReportError(
+                f"{report.path}: {count} of its {_deal_count(events)} deals are already in the "
+                f"journal as account {existing} (imported before, perhaps from a file of another "
+                f"name): import into that account (`--account {existing}`, which adds nothing "
+                f"already there), or pass --force to import them again as account {account} "
+                "(their figures would then count twice)"
+            )
+        label = existing
+        events = report_events(report, label, server_utc_offset)
     with Journal.open(journal, durability=durability) as j:  # type: ignore[arg-type]
         appended = len(j.append_many(events).new)
     trades = sum(isinstance(e, DealFilled) for e in events)
@@ -61,6 +95,28 @@ def import_report(
         deals=trades,
         balance_operations=len(events) - trades,
     )
+
+
+def accounts_holding(journal: str | os.PathLike[str], events: list[Event]) -> Counter[str]:
+    """Return, per account label, how many of these deals the journal already holds (matched by
+    content: ticket, symbol, side, entry, volume, price, profit; not by id or account)."""
+    wanted = {_deal_key(e) for e in events if isinstance(e, DealFilled)}
+    found: Counter[str] = Counter()
+    try:
+        for e in read_events(journal, types=["deal.filled"]):
+            if isinstance(e, DealFilled) and e.account is not None and _deal_key(e) in wanted:
+                found[e.account] += 1
+    except JournalNotFoundError:
+        pass
+    return found
+
+
+def _deal_key(e: DealFilled) -> tuple[object, ...]:
+    return (e.deal_ticket, e.symbol, e.side, e.entry, e.volume, e.price, e.profit)
+
+
+def _deal_count(events: list[Event]) -> int:
+    return sum(isinstance(e, DealFilled) for e in events)
 
 
 def report_events(
@@ -77,7 +133,7 @@ def report_events(
                     _normalise(deal, offset),
                     account=account,
                     producer=producer,
-                    source=report.path.name,
+                    source=f"MT5 {report.kind} report",  # not the file name: content decides
                 )
             )
         except ValueError as exc:

@@ -207,14 +207,24 @@ def _parse_deals(path: Path, rows: list[Row], title_index: int) -> list[ReportDe
             f"{path}: not an MT5 report (Deals table lacks the columns {sorted(missing)})"
         )
     deals = []
+    closed = False
     for offset, row in enumerate(body):
         if _blank(_cell(row, cols["time"])) and _blank(_cell(row, cols["deal"])):
+            closed = True
             break  # the totals row closes the table
         try:
             deals.append(_deal(row, cols))
         except (ValueError, InvalidOperation, TypeError) as exc:
+            if offset == len(body) - 1:
+                break  # a row cut in the middle: reported as truncated below
             line = title_index + offset + 3
             raise ReportError(f"{path}: Deals table row {line} is unreadable ({exc})") from exc
+    if deals and not closed:
+        # MT5 always closes the Deals table with a totals row: without it, the file was cut
+        raise ReportError(
+            f"{path}: truncated: the Deals table stops after {len(deals)} deals without its "
+            "closing totals row; nothing was imported (export the report from MT5 again)"
+        )
     return deals
 
 

@@ -99,3 +99,23 @@ def test_projections_rebuild_when_the_log_was_cut_without_new_events(tmp_path: P
     assert run(journal, "repair", "--truncate-tail", "--reindex").exit_code == 0
 
     assert _ids(journal) == [e["id"] for e in EVENTS[:4]]
+
+
+def test_append_refuses_an_id_reused_for_other_content(tmp_path: Path) -> None:
+    """Issue 12 item 5 through the CLI: exit 2, both events named, nothing written."""
+    journal = make_journal(tmp_path / "j")
+    changed = {**EVENTS[2], "volume": 0.2}
+
+    in_journal = run(journal, "append", input=jsonl([NEW[0], changed]))
+    in_batch = run(journal, "append", input=jsonl([NEW[0], {**NEW[0], "version": "9"}]))
+    same = run(journal, "append", input=jsonl(EVENTS))
+
+    assert in_journal.exit_code == 2
+    assert "id 't:deal:1001': event 2 of 2 has different content than the event at seq 3" in (
+        in_journal.stderr
+    )
+    assert "(differs in volume)" in in_journal.stderr
+    assert in_batch.exit_code == 2
+    assert "event 2 of 2 has different content than event 1 of 2" in in_batch.stderr
+    assert (same.exit_code, same.stdout) == (0, "appended 0 events, 6 duplicates skipped\n")
+    assert len(_ids(journal)) == 6

@@ -46,7 +46,12 @@ def test_verify_locates_a_corrupt_middle_line(journal: Path) -> None:
     assert result.exit_code == 1
     (line,) = result.stdout.splitlines()
     assert line.startswith(f"{SEGMENT}:3:{offset}: crc mismatch: line says ")
-    assert result.stderr == "Error: 1 problem in 1 segment (6 lines checked)\n"
+    assert result.stderr == (
+        "Error: 1 problem in 1 segment (6 lines checked)\nto cut the log at the first problem: "
+        f"`tradejournal repair --truncate-at {SEGMENT}:{offset}` moves that line and everything "
+        "after it to quarantine/ (append the good events again from there), or restore the "
+        "segment from a backup\n"
+    )
 
 
 def test_a_corrupt_middle_line_is_not_repaired_and_blocks_writes(journal: Path) -> None:
@@ -61,9 +66,9 @@ def test_a_corrupt_middle_line_is_not_repaired_and_blocks_writes(journal: Path) 
     assert repaired.exit_code == appended.exit_code == 1
     where = f"Error: {SEGMENT}:1:{offset}: crc mismatch"
     assert repaired.stderr.startswith(where)
-    assert "this is not a torn tail, so repair will not cut it" in repaired.stderr
+    assert "this is not a torn tail, so --truncate-tail will not cut it" in repaired.stderr
     assert appended.stderr.startswith(where)
-    assert "refuses writes until that is resolved: `tradejournal verify`" in appended.stderr
+    assert f"`tradejournal repair --truncate-at {SEGMENT}:{offset}`" in appended.stderr
     assert path.read_bytes() == data.replace(b'"version":"1.4.2"', b'"version":"1.4.3"')
 
 
@@ -114,7 +119,8 @@ def test_repair_needs_the_explicit_flag(journal: Path) -> None:
 
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        "Error: repair changes the journal only when asked: pass --truncate-tail\n"
+        "Error: repair changes the journal only when asked: pass --truncate-tail, "
+        "--truncate-at SEGMENT:OFFSET or --reindex\n"
     )
 
 

@@ -53,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from store_testlib import active, metric, read_acks  # noqa: E402
 
+from tradejournal.events import Event  # noqa: E402
 from tradejournal.store import Journal  # noqa: E402
 
 
@@ -70,7 +71,8 @@ def _open_acks(path: Path) -> int:
 def _append_shared(j: Journal, fd: int, k: int, args: argparse.Namespace) -> None:
     if k < args.shared:
         sid = f"shared:{k}"
-        _ack(fd, [sid], [j.append(metric(k, id=sid, producer=args.name))])
+        # every writer appends the same event for a shared id: a retry, not a conflict
+        _ack(fd, [sid], [j.append(metric(k, id=sid, producer="shared"))])
 
 
 def loop(args: argparse.Namespace) -> int:
@@ -84,6 +86,7 @@ def loop(args: argparse.Namespace) -> int:
     rng = random.Random(f"{args.seed}:{args.name}:{start}:{os.getpid()}")
     fd = _open_acks(acks_path)
     acked: dict[str, int] = {}
+    sent: dict[str, Event] = {}  # an idempotent retry repeats the very event
     shared_every = max(1, args.count // args.shared) if args.shared else 0
     n = start
     with Journal.open(
@@ -98,13 +101,15 @@ def loop(args: argparse.Namespace) -> int:
             if args.count > 0:
                 size = min(size, args.count - n)
             ids = [f"{own}{k}" for k in range(n, n + size)]
-            events = [
-                metric(k, id=i, pad=rng.randint(0, args.pad), producer=args.name)
+            events = [  # the pad depends on the id only: a restarted writer repeats the event
+                metric(k, id=i, pad=random.Random(f"{args.seed}:{i}").randint(0, args.pad),
+                       producer=args.name)
                 for k, i in zip(range(n, n + size), ids, strict=True)
-            ]
+            ]  # fmt: skip
             seqs = [j.append(events[0])] if size == 1 else j.append_many(events)
             _ack(fd, ids, seqs)
             acked.update(zip(ids, seqs, strict=True))
+            sent.update(zip(ids, events, strict=True))
             if shared_every and (n // shared_every) != ((n + size) // shared_every):
                 _append_shared(j, fd, (n + size) // shared_every - 1, args)
             n += size
@@ -112,7 +117,7 @@ def loop(args: argparse.Namespace) -> int:
                 time.sleep(rng.uniform(0, args.jitter))
             if acked and rng.random() < 0.05:  # an idempotent retry of something acked
                 old = rng.choice(list(acked))
-                again = j.append(metric(0, id=old, producer=args.name))
+                again = j.append(sent[old])
                 if again != acked[old]:
                     print(f"re-append of {old} gave {again}, acked {acked[old]}", file=sys.stderr)
                     return 3

@@ -32,6 +32,7 @@ from store_testlib import (
 
 from tradejournal.events import Event, InvalidEventError, MetricTiming, decode_event
 from tradejournal.store import (
+    ConflictingIdError,
     Journal,
     JournalExistsError,
     JournalNotFoundError,
@@ -92,7 +93,7 @@ def test_ids_and_texts_that_look_like_envelope_json_round_trip(tmp_path: Path) -
     root = tmp_path / "j"
     with Journal.open(root, create=True) as j:
         assert j.append_many(events) == [1, 2, 3]
-        assert j.append(metric(2, id=tricky)) == 1
+        assert j.append(metric(1, id=tricky)) == 1  # identical: a skip (issue 12 item 5)
     back = list(read_events(root))
     assert [_bare(e) for e in back] == events
     assert [e.seq for e in back] == [1, 2, 3]
@@ -159,8 +160,9 @@ def test_idempotent_within_a_batch_and_against_the_log(tmp_path: Path) -> None:
     with Journal.open(root, create=True) as j:
         assert j.append_many([a, b, a, a]) == [1, 2, 1, 1]
         assert j.append(b) == 2
-        # same id, different content: still the original event (the id is the key)
-        assert j.append(metric(99, id=a.id)) == 1
+        # same id, different content: refused, nothing written (issue 12 item 5)
+        with pytest.raises(ConflictingIdError):
+            j.append(metric(99, id=a.id))
         assert j.append_many([c, b, c]) == [3, 2, 3]
         assert j.append_many([a, b]) == [1, 2]
     assert log_pairs(root) == [(a.id, 1), (b.id, 2), (c.id, 3)]
@@ -215,12 +217,13 @@ def test_an_unreadable_index_is_rebuilt(tmp_path: Path) -> None:
 def test_idempotent_across_processes(tmp_path: Path) -> None:
     root = tmp_path / "j"
     with Journal.open(root, create=True) as j:
-        assert j.append(metric(1, id="x")) == 1
+        # the child appends metric(0, id=ID, producer="child"): retries repeat that very event
+        assert j.append(metric(0, id="x", producer="child")) == 1
         assert run_writer("one", root, "x").stdout.strip() == "1"
         assert run_writer("one", root, "y").stdout.strip() == "2"
         # this writer's next append first catches up on what the child wrote
-        assert j.append(metric(2, id="y")) == 2
-        assert j.append(metric(3, id="z")) == 3
+        assert j.append(metric(0, id="y", producer="child")) == 2
+        assert j.append(metric(0, id="z", producer="child")) == 3
     assert run_writer("one", root, "z").stdout.strip() == "3"
     assert log_pairs(root) == [("x", 1), ("y", 2), ("z", 3)]
 

@@ -24,7 +24,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from store_testlib import active, log_pairs, metric, segments
 
 from tradejournal.events import ENCODER, Event, InvalidEventError, MetricTiming, decode_event
-from tradejournal.store import CorruptionError, Journal, verify
+from tradejournal.store import ConflictingIdError, CorruptionError, Journal, verify
 from tradejournal.store.framing import FrameError, frame, read_head, unframe
 from tradejournal.store.scan import SegmentScan
 
@@ -219,11 +219,14 @@ class JournalMachine(RuleBasedStateMachine):
             self.root, create=True, durability="none", max_segment_bytes=self.seg_bytes
         )
         self.model: list[str] = []
+        self.events: dict[str, MetricTiming] = {}  # what a retry of an id must repeat
         self.n = 0
 
     def _new(self, pad: int = 0) -> MetricTiming:
         self.n += 1
-        return metric(self.n, id=f"e{self.n}", pad=pad)
+        e = metric(self.n, id=f"e{self.n}", pad=pad)
+        self.events[e.id] = e
+        return e
 
     def _reopen(self) -> Journal:
         self.j.close()
@@ -240,7 +243,17 @@ class JournalMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def append_existing(self, data: st.DataObject) -> None:
         i = data.draw(st.integers(0, len(self.model) - 1))
-        assert self.j.append(metric(0, id=self.model[i])) == i + 1
+        assert self.j.append(self.events[self.model[i]]) == i + 1
+
+    @precondition(lambda self: self.model)
+    @rule(data=st.data())
+    def append_conflicting(self, data: st.DataObject) -> None:
+        # an id already used, other content: refused, nothing written (issue 12 item 5)
+        i = data.draw(st.integers(0, len(self.model) - 1))
+        before = {p.name: p.read_bytes() for p in segments(self.root)}
+        with pytest.raises(ConflictingIdError):
+            self.j.append(metric(0, id=self.model[i], pad=1))
+        assert {p.name: p.read_bytes() for p in segments(self.root)} == before
 
     @rule(
         kinds=st.lists(st.sampled_from(["new", "old", "again"]), min_size=1, max_size=8),
@@ -255,7 +268,7 @@ class JournalMachine(RuleBasedStateMachine):
         for kind in kinds:
             if kind == "old" and self.model:
                 i = data.draw(st.integers(0, len(self.model) - 1))
-                batch.append(metric(0, id=self.model[i]))
+                batch.append(self.events[self.model[i]])
             elif kind == "again" and batch:
                 batch.append(batch[data.draw(st.integers(0, len(batch) - 1))])
             else:
