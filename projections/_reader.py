@@ -37,6 +37,7 @@ __all__ = [
     "code_key",
     "journal_key",
     "open_if_current",
+    "record",
     "sandbox",
 ]
 
@@ -115,6 +116,16 @@ def sandbox(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         _files.release(con)
         raise
     return con
+
+
+def record(con: duckdb.DuckDBPyConnection, keys: tuple[str, str] | None) -> None:
+    """In a build: record the (code, journal) keys it saw when it leaves every projection
+    current, else (None) drop any older record."""
+    if keys is None:
+        con.execute("DROP TABLE IF EXISTS _fast_check")
+    else:
+        con.execute(FAST_CHECK_DDL)
+        con.execute("INSERT INTO _fast_check VALUES (?, ?)", list(keys))
 
 
 def open_if_current(journal_dir: Path, sql_dir: object = None) -> duckdb.DuckDBPyConnection | None:

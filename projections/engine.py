@@ -202,7 +202,7 @@ def _build_in(
             loaded, last = load_events(con, journal_dir, snap, progress)
             set_state(con, "events", last, events_hash())
             run_projections(con, last, sqls, force=force_sql, progress=progress)
-            _record_fast_check(con, last, sqls, keys)
+            _reader.record(con, keys if is_current(con, last, sqls) else None)
             if in_place:
                 con.execute("COMMIT")
             con.execute("CHECKPOINT")
@@ -214,23 +214,9 @@ def _build_in(
     return loaded, last
 
 
-def _record_fast_check(
-    con: duckdb.DuckDBPyConnection, last: int, sqls: list[SqlFile], keys: tuple[str, str]
-) -> None:
-    """Record the code and journal keys this build saw, when it left every projection current
-    (what lets a later read skip the full check: ``_reader``); else drop any old record."""
-    if is_current(con, last, sqls):
-        con.execute(_reader.FAST_CHECK_DDL)
-        con.execute("INSERT INTO _fast_check VALUES (?, ?)", list(keys))
-    else:
-        con.execute("DROP TABLE IF EXISTS _fast_check")
-
-
 def _refresh_fast_check(jd: Path, sqls: list[SqlFile], sql_dir: SqlSource) -> None:
-    """Current projections whose fast-check record is stale (the code changed, or events were
-    appended while the last build ran): build once (nothing new to load or run beyond what the
-    spare lacks) so that later reads skip the full check. Call with the build lock held; a
-    failure is logged and changes nothing."""
+    """Current projections, stale fast-check record (code changed; appends during the last
+    build): build once so later reads skip the full check. Under the build lock; best effort."""
     try:
         _build(jd, False, False, sqls, None, sql_dir)
     except ProjectionError as exc:
