@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_PRODUCER",
+    "FORMAT_HINT",
     "IGNORED_FIELDS",
     "InputErrors",
     "parse_jsonl",
@@ -29,6 +30,10 @@ __all__ = [
 IGNORED_FIELDS = ("seq", "recorded_ts", "crc")
 DEFAULT_PRODUCER = "cli"
 MAX_REPORTED = 20
+FORMAT_HINT = (
+    "input must be UTF-8 JSON Lines: one complete JSON object per line (convert UTF-16 with "
+    "`iconv -f UTF-16 -t UTF-8`, a pretty-printed file with `jq -c .`)"
+)
 _DECODER = msgspec.json.Decoder(float_hook=Decimal)
 _BOM = b"\xef\xbb\xbf"
 
@@ -45,11 +50,15 @@ def parse_jsonl(lines: Iterable[bytes], producer: str = DEFAULT_PRODUCER) -> lis
     """Return the events of JSON-lines input (blank lines skipped) or raise InputErrors."""
     events: list[Event] = []
     errors: list[str] = []
+    first_line = 0
     for n, raw in enumerate(lines, start=1):
         if n == 1 and raw.startswith(_BOM):
             raw = raw[len(_BOM) :]
+        if n == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputErrors([f"line 1: this looks like UTF-16: {FORMAT_HINT}"])
         if not raw.strip():
             continue
+        first_line = first_line or n
         try:
             events.append(parse_line(raw, producer))
         except InvalidEventError as exc:
@@ -59,6 +68,11 @@ def parse_jsonl(lines: Iterable[bytes], producer: str = DEFAULT_PRODUCER) -> lis
     if len(errors) > MAX_REPORTED:
         errors[MAX_REPORTED:] = [f"... and {len(errors) - MAX_REPORTED} more bad lines"]
     if errors:
+        first = errors[0]
+        if first.startswith(f"line {first_line}: ") and (
+            "not valid JSON" in first or "expected a JSON object" in first
+        ):  # already the first line is no JSON object: likely not JSON Lines at all
+            errors.append(FORMAT_HINT)
         raise InputErrors(errors)
     return events
 

@@ -74,6 +74,10 @@ class Interrupted(click.ClickException):
 
 
 class _Group(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # `--journal DIR` is a group option; accept it after the subcommand too
+        return super().parse_args(ctx, _journal_first(args))
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -416,6 +420,26 @@ def _library_error(exc: Exception) -> click.ClickException | None:
     return None
 
 
+def _journal_first(args: list[str]) -> list[str]:
+    """Move ``--journal DIR`` / ``--journal=DIR`` given after the subcommand to the front."""
+    if "--" in args:
+        head, tail = args[: args.index("--")], args[args.index("--") :]
+    else:
+        head, tail = args, []
+    moved: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(head):
+        arg = head[i]
+        if arg == "--journal" and i + 1 < len(head):
+            moved += head[i : i + 2]
+            i += 2
+            continue
+        (moved if arg.startswith("--journal=") else rest).append(arg)
+        i += 1
+    return moved + rest + tail
+
+
 def _open_or_init(path: Path) -> Any:
     # Journal.open(create=True) hides why a directory cannot become a journal; init says why
     from tradejournal.store import Journal, JournalNotFoundError, init_journal
@@ -473,6 +497,10 @@ def parse_timestamp(value: str | None, option: str) -> dt.datetime | None:
         raise click.BadParameter(
             f"{value!r} is not an RFC 3339 timestamp or a YYYY-MM-DD date", param_hint=f"'{option}'"
         ) from None
+    if not 1970 <= parsed.year <= 2100:  # 0001-01-01 or 9999-12-31 is a typo, not a filter
+        raise click.BadParameter(
+            f"{value!r}: the year must be between 1970 and 2100", param_hint=f"'{option}'"
+        )
     return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed
 
 

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -132,12 +133,16 @@ def print_rows(
         from rich.table import Table
         from rich.text import Text
 
+        cells = [[visible(text(v)) for v in row] for row in rows]  # control characters escaped
+        if not _fits(columns, cells, make_console().width):
+            _print_records(columns, cells, title)  # never cut a value: one field per line
+            return
         table = Table(title=title or None, title_justify="left")
         for i, name in enumerate(columns):
             numeric = bool(rows) and isinstance(rows[0][i], int | float | Decimal)
-            table.add_column(name, justify="right" if numeric else "left")
-        for row in rows:
-            table.add_row(*(Text(text(v)) for v in row))  # Text: never read as rich markup
+            table.add_column(name, justify="right" if numeric else "left", no_wrap=numeric)
+        for row_cells in cells:
+            table.add_row(*(Text(c) for c in row_cells))  # Text: never read as rich markup
         print_table(table)
     elif fmt in ("json", "jsonl"):
         records = [dict(zip(columns, row, strict=True)) for row in rows]
@@ -153,6 +158,55 @@ def print_rows(
         out.write(_markdown(columns, rows))
     else:
         raise ValueError(f"fmt: must be one of {', '.join(ROW_FORMATS)}, was {fmt!r}")
+
+
+def stream_rows(
+    columns: Sequence[str], batches: Iterable[Sequence[Sequence[Any]]], fmt: str
+) -> None:
+    """Write rows batch by batch as ``csv``, ``json`` or ``jsonl`` (as ``print_rows`` does),
+    never holding the whole result."""
+    out = sys.stdout
+    writer = csv.writer(out, lineterminator="\n")
+    if fmt == "csv":
+        writer.writerow(columns)
+    first = True
+    for batch in batches:
+        if fmt == "csv":
+            writer.writerows([text(v) for v in row] for row in batch)
+            continue
+        for row in batch:
+            record = dict(zip(columns, row, strict=True))
+            if fmt == "jsonl":
+                out.write(json_text(record) + "\n")
+                continue
+            body = json_text(record, indent=2).replace("\n", "\n  ")
+            out.write(("[\n  " if first else ",\n  ") + body)
+            first = False
+    if fmt == "json":
+        out.write("[]\n" if first else "\n]\n")
+    out.flush()
+
+
+def _fits(columns: Sequence[str], cells: list[list[str]], width: int) -> bool:
+    """True when a table of these cells fits ``width`` without cutting or wrapping a value."""
+    widths = [len(c) for c in columns]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    return sum(widths) + 3 * len(widths) + 1 <= width
+
+
+def _print_records(columns: Sequence[str], cells: list[list[str]], title: str) -> None:
+    """Print rows too wide for the terminal as records: ``column  value`` per line."""
+    out = sys.stdout
+    if title:
+        out.write(title + "\n")
+    pad = max((len(c) for c in columns), default=0)
+    for n, row in enumerate(cells, start=1):
+        out.write(f"-[ row {n} ]" + "-" * max(0, pad - 6) + "\n")
+        out.writelines(
+            f"{name.ljust(pad)}  {value}\n" for name, value in zip(columns, row, strict=True)
+        )
+    out.flush()
 
 
 def print_json(value: Any) -> None:
@@ -180,6 +234,24 @@ def text(value: Any) -> str:
     if isinstance(value, list | tuple | dict):
         return json_text(value)
     return str(value)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def visible(value: str) -> str:
+    """Return text safe for a terminal: control and format characters (ESC, CR, newline, bidi
+    overrides, ...) escaped as ``\\n``, ``\\x1b``, ``\\u202e``, so a value can neither move the
+    cursor nor recolour the screen nor break a table row."""
+    if value.isprintable():
+        return value
+    return "".join(
+        c
+        if unicodedata.category(c) not in _HIDDEN
+        else _ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        for c in value
+    )
 
 
 def rfc3339(value: dt.datetime) -> str:
@@ -278,7 +350,7 @@ def _compact(value: Any, limit: int) -> str:
         text = ",".join(str(v) for v in value)
     else:
         text = str(value)
-    text = " ".join(text.split())
+    text = visible(" ".join(text.split()))
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return json.dumps(text, ensure_ascii=False) if " " in text or not text else text
@@ -313,7 +385,7 @@ def _jsonable(value: Any) -> Any:
 
 def _markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     def line(cells: Iterable[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n"
+        return "| " + " | ".join(visible(c).replace("|", "\\|") for c in cells) + " |\n"
 
     return (
         line(columns)

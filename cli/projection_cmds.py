@@ -72,14 +72,17 @@ def rebuild(settings: Settings, full: bool) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0,
               show_default=True, metavar="SECONDS",
               help="Stop the query after this long (exit 1).")  # fmt: skip
+@click.option("--no-catch-up", is_flag=True,
+              help="Query the last complete projections without loading new events.")  # fmt: skip
 @click.pass_obj
-def sql(settings: Settings, query: str | None, fmt: str, timeout: float) -> None:
+def sql(settings: Settings, query: str | None, fmt: str, timeout: float, no_catch_up: bool) -> None:
     """Run one read-only SQL query (DuckDB) over the projections and print the result.
 
     QUERY omitted: the query is read from stdin. Only SELECT (including SHOW, DESCRIBE,
     SUMMARIZE) and EXPLAIN run; a statement that could modify anything is refused (exit 1), and
     a SQL error prints DuckDB's message (exit 1). A query running longer than --timeout is
-    stopped (exit 1); Ctrl-C stops it at once (exit 130). Tables: trades, deals, orders, stop_moves,
+    stopped (exit 1); Ctrl-C stops it at once (exit 130). A journal that cannot be written (a
+    read-only mount, a backup) is queried as its last complete projections, with a warning. Tables: trades, deals, orders, stop_moves,
     oco_pairs, recommendations, signals, conversations, messages, llm_calls, equity, metrics,
     stats_by_* views, mt5_summary and more (`SHOW TABLES`). Timestamps print as RFC 3339 UTC,
     decimals exactly (JSON: as numbers) without trailing zeros.
@@ -98,7 +101,7 @@ def sql(settings: Settings, query: str | None, fmt: str, timeout: float) -> None
     text = query if query is not None else sys.stdin.read()
     if not text.strip():
         raise click.UsageError("no SQL given: pass QUERY or pipe it to stdin")
-    columns, rows = run_query(settings.journal, text, timeout=timeout)
+    columns, rows = run_query(settings.journal, text, timeout=timeout, catch_up=not no_catch_up)
     output.print_rows(columns, [tuple(_tidy(v) for v in row) for row in rows], fmt)
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         STAT_DIMENSIONS,
         mt5_summary,
         query,
+        query_batches,
         stats,
         trade_story,
         trades,
@@ -39,8 +40,8 @@ if TYPE_CHECKING:
 # engine, the store or the event types (``_reader``).
 _HOME = {
     **dict.fromkeys(
-        ("MT5_SUMMARY_COLUMNS", "STAT_DIMENSIONS", "mt5_summary", "query", "stats", "trade_story",
-         "trades"), "api"),
+        ("MT5_SUMMARY_COLUMNS", "STAT_DIMENSIONS", "mt5_summary", "query", "query_batches",
+         "stats", "trade_story", "trades"), "api"),
     **dict.fromkeys(("TableDoc", "describe_tables", "table_docs"), "docs"),
     **dict.fromkeys(("CatchUpResult", "catch_up", "connect_readonly", "rebuild"), "engine"),
     "ProjectionError": "errors",
@@ -69,6 +70,7 @@ __all__ = [
     "describe_tables",
     "mt5_summary",
     "query",
+    "query_batches",
     "rebuild",
     "stats",
     "table_docs",

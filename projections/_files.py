@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover - Windows
 __all__ = [
     "claim",
     "copy_file",
+    "file_id",
     "fresh_spare",
     "hold_while_alive",
     "publish",
@@ -58,6 +59,15 @@ def stale_temp_files(journal_dir: Path) -> list[Path]:
         p for pattern in ("projections.duckdb.tmp-*", "projections.load-*.jsonl")
         for p in journal_dir.glob(pattern)
     ]  # fmt: skip
+
+
+def file_id(path: Path) -> tuple[int, int, int] | None:
+    """Return (inode, mtime, size) of ``path`` (None when missing): changes when it is replaced."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def spare_path(db: Path) -> Path:

@@ -1,7 +1,7 @@
 """The read side of the projections: ad-hoc SQL, statistics, the MT5 summary, trades, stories.
 
-Every function catches up first (``engine.connect_readonly``; at once when nothing is new:
-``_reader``), runs SQL defined in ``sql/*.sql`` (macros and views) on a read-only connection, and returns plain Python values: money as
+Every function catches up first (``connect_readonly``), runs SQL defined in ``sql/*.sql``
+(macros and views) on a read-only connection, and returns plain Python values: money as
 ``Decimal``, counts as ``int``, ratios as ``float``, timestamps as aware UTC datetimes.
 """
 
@@ -10,15 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
 from . import _reader
-from ._fetch import fetch, fetch_dicts
-from ._interrupt import interruptible
+from ._fetch import fetch, fetch_batches, fetch_dicts
+from ._interrupt import interruptible, projection_error
+
+if TYPE_CHECKING:
+    from .errors import ProjectionError
 
 __all__ = [
     "DEFAULT_QUERY_TIMEOUT",
@@ -26,12 +31,14 @@ __all__ = [
     "STAT_DIMENSIONS",
     "mt5_summary",
     "query",
+    "query_batches",
     "stats",
     "trade_story",
     "trades",
 ]
 
 PathLike = str | os.PathLike[str]
+T = TypeVar("T")
 STAT_DIMENSIONS = (
     "symbol", "side", "strategy", "regime", "weekday", "hour", "session", "month",
     "model", "prompt_variant", "close_reason", "account",
@@ -47,26 +54,28 @@ MT5_SUMMARY_COLUMNS = (
     "balance_drawdown_maximal_pct", "balance_drawdown_relative_pct", "balance_drawdown_relative",
 )  # fmt: skip
 _ALLOWED = {"SELECT", "EXPLAIN"}
+_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 _EXPLAIN = re.compile(r"^\s*EXPLAIN(\s+ANALY[SZ]E\b|\s*\([^)]*\))*\s*", re.IGNORECASE)
 
 
-def _error(message: str) -> Exception:
-    # imported when raised: the error root lives with the event types, which a read on current
-    # projections never needs (``_reader``)
-    from .errors import ProjectionError
-
-    return ProjectionError(message)
+_PIVOT_HINT = (
+    "; the PIVOT statement runs several statements: write SELECT * FROM (PIVOT t ON col IN "
+    "('a', 'b') USING sum(x)), with the values listed"
+)
 
 
-def _connect(journal_dir: PathLike, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
-    """The projections, current: at once when nothing changed since the last build (``_reader``),
-    else through the engine's full check and catch-up."""
+def _connect(
+    journal_dir: PathLike, sandbox: bool = False, catch_up_first: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """The projections, current: at once when nothing changed since the last build (``_reader``:
+    neither the engine, the store nor the event types are imported), else through the engine's
+    full check and catch-up (``engine.connect_readonly``)."""
     con = _reader.open_if_current(Path(journal_dir))
     if con is not None:
         return _reader.sandbox(con) if sandbox else con
-    from .engine import connect_readonly as full_connect
+    from .engine import connect_readonly
 
-    return full_connect(journal_dir, sandbox=sandbox)
+    return connect_readonly(journal_dir, sandbox=sandbox, catch_up_first=catch_up_first)
 
 
 def _tidy(value: Any) -> Any:
@@ -86,7 +95,7 @@ def _ts(value: dt.datetime | str | None) -> str | None:
         return None
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            raise _error(f"naive datetime {value}: pass an aware (UTC) datetime")
+            raise projection_error()(f"naive datetime {value}: pass an aware (UTC) datetime")
         return value.astimezone(dt.UTC).isoformat()
     return value
 
@@ -95,12 +104,15 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[d
     try:
         return [_tidy_row(r) for r in fetch_dicts(con, sql, params)]
     except duckdb.Error as exc:
-        raise _error(str(exc)) from exc
+        raise projection_error()(str(exc)) from exc
 
 
 def _statement_kind(con: duckdb.DuckDBPyConnection, statement: Any) -> str:
     """Return the statement type; for EXPLAIN, the type of what it explains (ANALYZE runs it)."""
     kind = str(statement.type.name)
+    if kind in ("MULTI", "LOAD"):  # PIVOT parses as MULTI, INSTALL as LOAD: name what was written
+        words = re.findall(r"[A-Za-z_]+", _COMMENTS.sub(" ", str(statement.query)))
+        return words[0].upper() if words else kind
     if kind != "EXPLAIN":
         return kind
     inner = _EXPLAIN.sub("", str(statement.query), count=1)
@@ -115,47 +127,97 @@ def _statement_kind(con: duckdb.DuckDBPyConnection, statement: Any) -> str:
     )
 
 
+TIMEOUT_MESSAGE = (
+    "query stopped after {:g} s, its time limit (raise it with --timeout, or narrow the query)"
+)
 DEFAULT_QUERY_TIMEOUT = 300.0
 """Seconds an ad-hoc query may run before it is stopped (``query(timeout=...)``, ``sql --timeout``)."""
 
 
 def query(
-    journal_dir: PathLike, sql: str, *, timeout: float | None = DEFAULT_QUERY_TIMEOUT
+    journal_dir: PathLike,
+    sql: str,
+    *,
+    timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+    catch_up: bool = True,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one read-only SQL statement (SELECT / EXPLAIN) and return (columns, rows).
-
-    ``timeout``: seconds before the statement is stopped with ``ProjectionError`` (None: no
-    limit). Ctrl-C (``KeyboardInterrupt``) stops the statement too and is raised again.
 
     Statements that could modify anything (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, ATTACH,
     COPY, SET, PRAGMA, CALL, ...) are refused with ``ProjectionError``; DuckDB's own message is
     kept for syntax and execution errors. The query sees only the projections: the connection has
     no file, network or extension access (``read_csv('/etc/passwd')`` is refused).
+    ``timeout``: seconds before the statement is stopped with ``ProjectionError`` (None: no
+    limit). Ctrl-C (``KeyboardInterrupt``) stops the statement too and is raised again.
+    ``catch_up=False`` queries the last complete projections as they are (a read-only journal).
     """
-    con = _connect(journal_dir, sandbox=True)
+    columns, batches = query_batches(journal_dir, sql, timeout=timeout, catch_up=catch_up)
+    return columns, [row for batch in batches for row in batch]
+
+
+def query_batches(
+    journal_dir: PathLike,
+    sql: str,
+    *,
+    timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+    catch_up: bool = True,
+    size: int = 10_000,
+) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+    """Like ``query``, but the rows come in batches of ``size`` as they are read, so a large
+    result is written out without ever being held whole (``sql --format csv|json|jsonl``)."""
+    con = _connect(journal_dir, sandbox=True, catch_up_first=catch_up)
+    deadline = None if timeout is None else time.monotonic() + timeout
+
+    def run(work: Callable[[], T]) -> T:
+        left = None if deadline is None else max(0.001, deadline - time.monotonic())
+        try:
+            return interruptible(con.interrupt, work, left)
+        except projection_error() as exc:  # the time limit ran out: name the whole limit
+            raise projection_error()(TIMEOUT_MESSAGE.format(timeout)) from exc
+        except duckdb.Error as exc:
+            raise _translated(exc) from exc
+
     try:
+        _check_read_only(con, sql)
         try:
-            statements = con.extract_statements(sql)
+            columns, batches = fetch_batches(con, sql, size, run)
         except duckdb.Error as exc:
-            raise _error(str(exc)) from exc
-        if len(statements) != 1:
-            raise _error(f"query runs exactly one statement, got {len(statements)}")
-        kind = _statement_kind(con, statements[0])
-        if kind not in _ALLOWED:
-            raise _error(
-                f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
-            )
-        try:
-            return interruptible(con.interrupt, lambda: fetch(con, sql), timeout)
-        except duckdb.PermissionException as exc:
-            raise _error(
-                f"query reads only the projections: file, network and extension access is "
-                f"disabled ({exc})"
-            ) from exc
-        except duckdb.Error as exc:
-            raise _error(str(exc)) from exc
-    finally:
+            raise _translated(exc) from exc
+    except BaseException:
         con.close()
+        raise
+
+    def stream() -> Iterator[list[tuple[Any, ...]]]:
+        try:
+            yield from batches
+        finally:
+            con.close()
+
+    return columns, stream()
+
+
+def _translated(exc: duckdb.Error) -> ProjectionError:
+    if isinstance(exc, duckdb.PermissionException):
+        return projection_error()(
+            f"query reads only the projections: file, network and extension access is "
+            f"disabled ({exc})"
+        )
+    return projection_error()(str(exc))
+
+
+def _check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise projection_error()(str(exc)) from exc
+    if len(statements) != 1:
+        raise projection_error()(f"query runs exactly one statement, got {len(statements)}")
+    kind = _statement_kind(con, statements[0])
+    if kind not in _ALLOWED:
+        raise projection_error()(
+            f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
+            + (_PIVOT_HINT if kind == "PIVOT" else "")
+        )
 
 
 def stats(
@@ -181,7 +243,9 @@ def stats(
     weekday/hour/month use time zone ``tz``.
     """
     if by is not None and by not in STAT_DIMENSIONS:
-        raise _error(f"unknown breakdown {by!r}; choose one of {', '.join(STAT_DIMENSIONS)}")
+        raise projection_error()(
+            f"unknown breakdown {by!r}; choose one of {', '.join(STAT_DIMENSIONS)}"
+        )
     params = [by, Decimal(str(tol)), tz, _ts(since), _ts(until), account]
     con = _connect(journal_dir)
     try:

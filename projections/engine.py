@@ -247,7 +247,7 @@ def _build_lock(journal_dir: Path, wait: float | None) -> Iterator[bool]:
 def _check_dir(journal_dir: Path) -> Path:
     jd = Path(journal_dir)
     if not (jd / "segments").is_dir():
-        raise ProjectionError(f"{jd}: not a journal directory (no segments/)")
+        raise ProjectionError(f"no journal at {jd} (create one with `tradejournal init`)")
     return jd
 
 
@@ -344,9 +344,9 @@ def connect_readonly(
             con = None  # unreadable: the catch-up below rebuilds it
         if con is not None:
             if is_current(con, take_snapshot(jd).last_seq, sqls, jd):
-                # never waits (a builder records it anyway); also cleans up temp files of
-                # killed builds when no build is running
-                with _build_lock(jd, 0) as locked:
+                # never waits (a builder records it anyway); cleans up temp files of killed
+                # builds; a journal whose projections cannot be written is read as it is
+                with contextlib.suppress(OSError), _build_lock(jd, 0) as locked:
                     if locked:
                         _refresh_fast_check(jd, sqls, sql_dir)
                 return _sandbox(con) if sandbox else con
@@ -358,22 +358,22 @@ def connect_readonly(
     return _sandbox(con) if sandbox else con
 
 
-def _file_id(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
 def _catch_up_or_follow(jd: Path, wait: float, sql_dir: SqlSource) -> None:
     """Catch up, or, while another process builds, wait until it publishes its database."""
-    before = _file_id(_db(jd))
+    before = _files.file_id(_db(jd))
     deadline = time.monotonic() + wait
     while True:
-        if catch_up(jd, wait=0, sql_dir=sql_dir).events_loaded >= 0:
+        try:
+            if catch_up(jd, wait=0, sql_dir=sql_dir).events_loaded >= 0:
+                return
+        except OSError as exc:  # a read-only journal (a backup, a read-only mount)
+            if not _db(jd).exists():
+                raise ProjectionError(f"cannot build the projections: {exc}") from exc
+            log.warning("cannot catch up (%s): showing the last complete projections", exc)
             return
-        if (before is not None and _file_id(_db(jd)) != before) or time.monotonic() >= deadline:
+        if (
+            before is not None and _files.file_id(_db(jd)) != before
+        ) or time.monotonic() >= deadline:
             return
         time.sleep(0.02)
 

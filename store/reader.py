@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import json
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -17,9 +18,9 @@ from pathlib import Path
 
 from tradejournal.events import Event, InvalidEventError, decode_event, event_tag
 
-from .errors import CorruptionError, JournalNotFoundError
+from .errors import CorruptionError, JournalNotFoundError, StoreError
 from .framing import FrameError, read_head, unframe
-from .layout import Layout
+from .layout import FORMAT_VERSION, Layout
 from .scan import Record, SegmentScan
 
 __all__ = [
@@ -51,11 +52,26 @@ class Snapshot:
 
 
 def open_layout(root: str | os.PathLike[str]) -> Layout:
-    """Return the layout of an existing journal or raise JournalNotFoundError."""
+    """Return the layout of an existing journal of this format, or raise JournalNotFoundError
+    (no journal there) / StoreError (another format, or the marker file is missing)."""
     layout = Layout(Path(root))
     if not layout.exists():
+        if layout.segments.is_dir() and not layout.meta.exists():
+            raise StoreError(
+                f"{layout.root} has segments/ but no journal.json (the marker was deleted): "
+                f"restore it with `printf '{{\"format\": {FORMAT_VERSION}}}' > {layout.meta}`"
+            )
         raise JournalNotFoundError(
             f"no journal at {layout.root} (create one with `tradejournal init`)"
+        )
+    try:
+        fmt = json.loads(layout.meta.read_bytes()).get("format")
+    except (ValueError, AttributeError, OSError):
+        fmt = None
+    if fmt != FORMAT_VERSION:
+        raise StoreError(
+            f"{layout.meta} says format {fmt!r}; this version of tradejournal reads format "
+            f"{FORMAT_VERSION} (use the version that wrote the journal)"
         )
     return layout
 

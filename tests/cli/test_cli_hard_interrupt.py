@@ -124,3 +124,23 @@ def test_a_killed_rebuild_leaves_nothing_behind_after_the_next_read(tmp_path: Pa
     assert sorted(p.name for p in journal.glob("projections*")) == [
         "projections.duckdb", "projections.duckdb.spare", "projections.lock"
     ]  # fmt: skip
+
+
+def test_large_results_stream_in_batches(tmp_path: Path) -> None:
+    """Issue 12 item 12: ``sql --format json|csv`` held the whole result (1.6 GB at 122k events)."""
+    import json
+
+    from tradejournal.projections import query_batches
+
+    journal = make_journal(tmp_path / "j")
+    columns, batches = query_batches(journal, "SELECT range AS n FROM range(25000)", size=10_000)
+    first = next(batches)  # the rest is not fetched yet
+    sizes = [len(first)] + [len(b) for b in batches]
+
+    as_json = run(journal, "sql", "SELECT range AS n FROM range(25000)", "--format", "json")
+    as_csv = run(journal, "sql", "SELECT range AS n FROM range(25000)", "--format", "csv")
+
+    assert columns == ["n"] and sizes == [10_000, 10_000, 5_000]
+    assert json.loads(as_json.stdout) == [{"n": i} for i in range(25_000)]
+    assert as_csv.stdout == "n\n" + "".join(f"{i}\n" for i in range(25_000))
+    assert run(journal, "sql", "SELECT 1 AS a WHERE false", "--format", "json").stdout == "[]\n"

@@ -70,7 +70,9 @@ def test_a_directory_that_is_not_a_journal_is_an_error(tmp_path: Path) -> None:
     result = run(tmp_path / "nope", "rebuild")
 
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {tmp_path / 'nope'}: not a journal directory (no segments/)\n"
+    assert result.stderr == (
+        f"Error: no journal at {tmp_path / 'nope'} (create one with `tradejournal init`)\n"
+    )
 
 
 def test_the_stage_progress_bar_takes_the_librarys_callbacks(

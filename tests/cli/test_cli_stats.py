@@ -178,7 +178,7 @@ def test_no_journal_is_a_clear_error(tmp_path: Path) -> None:
     result = run(tmp_path / "nope", "stats")
 
     assert result.exit_code == 1
-    assert "not a journal directory" in result.stderr
+    assert "no journal at" in result.stderr
 
 
 def test_the_dimensions_of_help_are_the_librarys() -> None:
