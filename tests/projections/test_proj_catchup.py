@@ -192,7 +192,7 @@ def test_plan_reads_only_segments_after_last_seq() -> None:
 
 
 def test_not_a_journal(tmp_path: Path) -> None:
-    with pytest.raises(P.ProjectionError, match="not a journal"):
+    with pytest.raises(P.ProjectionError, match="no journal at"):
         P.catch_up(tmp_path)
 
 
