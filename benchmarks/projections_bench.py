@@ -1,10 +1,12 @@
 """Projection benchmarks (issue: projections), all in one run, reported as ratios.
 
 - full rebuild of every projection vs DuckDB's bare ``read_json`` scan of the same segments;
-- catch-up after 1,000 new events vs a full rebuild;
+- catch-up after 1,000 new events vs a full rebuild, in-process and through the CLI
+  (``tradejournal rebuild``, a fresh process: what a user waits for);
 - latency of ``sql`` on ``trades`` and of ``stats`` (p50 / p95 over repeated calls);
 - peak memory (max RSS) of a full rebuild, in a child process;
-- a naive Python replay (decode every line, insert rows into SQLite) as the baseline users write.
+- a naive Python replay (decode every line, insert rows into SQLite) as the baseline users write;
+- ``tradejournal sql`` / ``stats`` wall clock on the up-to-date journal (``cli_bench``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import resource
 import shutil
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,6 +28,7 @@ import duckdb
 from tradejournal import projections
 from tradejournal.store import Journal, snapshot
 
+from . import cli_bench
 from .mix import batches, realistic_events
 
 
@@ -92,18 +97,29 @@ def _latency(fn, repeat: int = 30) -> tuple[float, float]:  # type: ignore[no-un
     return statistics.median(times) * 1000, times[int(len(times) * 0.95) - 1] * 1000
 
 
-def bench(root: Path, n: int) -> dict[str, float]:
+def _append_day(jdir: Path, start_year: int) -> None:
+    import datetime as dt
+
+    extra = list(realistic_events(1000, start=dt.date(start_year, 1, 1)))
+    with Journal.open(jdir, durability="none") as j:
+        j.append_many(extra)
+
+
+def bench(root: Path, n: int, baseline_src: Path | None = None) -> dict[str, float]:
     """Run every measurement on an n-event journal."""
     jdir = root / f"j{n}"
     _build(jdir, n)
     bare = _bare_scan(jdir)
     full, peak_mib = _rebuild_in_child(jdir)
-    extra = list(realistic_events(1000, start=__import__("datetime").date(2030, 1, 1)))
-    with Journal.open(jdir, durability="none") as j:
-        j.append_many(extra)
+    _append_day(jdir, 2030)
     t = time.perf_counter()
     projections.catch_up(jdir)
     catch = time.perf_counter() - t
+    _append_day(jdir, 2031)
+    t = time.perf_counter()
+    cmd = [sys.executable, "-m", "tradejournal.cli", "--journal", str(jdir), "rebuild"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    catch_cli = time.perf_counter() - t
     sql_p50, sql_p95 = _latency(
         lambda: projections.query(
             jdir, "SELECT symbol, count(*), sum(net_pnl) FROM trades GROUP BY 1"
@@ -111,7 +127,10 @@ def bench(root: Path, n: int) -> dict[str, float]:
     )
     stats_p50, stats_p95 = _latency(lambda: projections.stats(jdir))
     naive = _naive_replay(jdir)
+    cli = cli_bench.bench(jdir, baseline_src, repeat=5)
     return {
+        "cli": cli,  # type: ignore[dict-item]
+        "catch_cli": catch_cli,
         "n": n,
         "bare": bare,
         "full": full,
@@ -125,27 +144,43 @@ def bench(root: Path, n: int) -> dict[str, float]:
     }
 
 
-def run(workdir: Path | None = None, small: bool = False) -> str:
-    """Run at 100k and 1M events (10k and 100k with ``small``) and return a markdown table."""
-    sizes = [10_000, 100_000] if small else [100_000, 1_000_000]
+def run(
+    workdir: Path | None = None,
+    small: bool = False,
+    sizes: list[int] | None = None,
+    baseline_src: Path | None = None,
+) -> str:
+    """Run at 100k and 1M events (10k and 100k with ``small``; or ``sizes``) and return markdown
+    tables: the projections, and the CLI's wall clock (with the demo day's journal first)."""
+    sizes = sizes or ([10_000, 100_000] if small else [100_000, 1_000_000])
     root = Path(tempfile.mkdtemp(prefix="tj-pbench-", dir=workdir))
     rows = [
         "| events | full rebuild | bare `read_json` scan | ratio (goal ≤ 1.5×) | catch-up +1,000 "
-        "| catch-up / full (goal ≤ 5%) | `sql` p50 / p95 | `stats` p50 / p95 | peak RSS "
-        "| naive Python replay | rebuild speed-up vs naive |",
+        "in-process / CLI | catch-up / full (goal ≤ 5%) | `sql` p50 / p95 | `stats` p50 / p95 "
+        "| peak RSS | naive Python replay | rebuild speed-up vs naive |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    cli_rows = [cli_bench.HEADER]
     try:
+        demo = root / "demo"
+        subprocess.run(
+            [sys.executable, "-m", "tradejournal.cli", "--journal", str(demo), "demo"],
+            check=True,
+            capture_output=True,
+        )
+        cli_rows.append(cli_bench.row("demo day", cli_bench.bench(demo, baseline_src)))
         for n in sizes:
-            r = bench(root, n)
+            r = bench(root, n, baseline_src)
             rows.append(
                 f"| {n:,} | {r['full']:.2f} s | {r['bare']:.2f} s | {r['full'] / r['bare']:.2f}× "
-                f"| {r['catch'] * 1000:.0f} ms | {r['catch'] / r['full'] * 100:.1f}% "
+                f"| {r['catch'] * 1000:,.0f} / {r['catch_cli'] * 1000:,.0f} ms "
+                f"| {r['catch'] / r['full'] * 100:.1f}% / {r['catch_cli'] / r['full'] * 100:.1f}% "
                 f"| {r['sql_p50']:.0f} / {r['sql_p95']:.0f} ms "
                 f"| {r['stats_p50']:.0f} / {r['stats_p95']:.0f} ms | {r['peak_mib']:,.0f} MiB "
                 f"| {r['naive']:.2f} s | {r['naive'] / r['full']:.1f}× |"
             )
+            cli_rows.append(cli_bench.row(f"{n:,} events", r["cli"]))  # type: ignore[arg-type]
             shutil.rmtree(root / f"j{n}", ignore_errors=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    return "\n".join(rows)
+    return "\n".join(rows) + "\n\nCLI reads on up-to-date projections:\n\n" + "\n".join(cli_rows)

@@ -26,19 +26,25 @@ def bench_durable(root: Path, n: int) -> dict[str, float]:
     """Time n single durable appends against the raw fsync loop and sqlite-per-event."""
     events = list(realistic_events(n))
     jdir = root / "durable"
+    segment = jdir / "segments" / "00000000000000000001.jsonl"
+    fd = os.open(root / "raw.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    journal_s = raw_s = 0.0
+    done = 0  # bytes of the segment replayed by the raw loop
     with Journal.open(jdir, durability="always", create=True) as j:
-        t = time.perf_counter()
-        for event in events:
-            j.append(event)
-        journal_s = time.perf_counter() - t
-    lines = (jdir / "segments" / "00000000000000000001.jsonl").read_bytes().splitlines(True)
-    raw_path = root / "raw.jsonl"
-    fd = os.open(raw_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    t = time.perf_counter()
-    for line in lines:
-        os.write(fd, line)
-        os.fdatasync(fd)
-    raw_s = time.perf_counter() - t
+        for k in range(0, n, 100):  # alternate chunks: load on the machine hits both alike
+            t = time.perf_counter()
+            for event in events[k : k + 100]:
+                j.append(event)
+            journal_s += time.perf_counter() - t
+            with open(segment, "rb") as f:  # the very lines the journal wrote
+                f.seek(done)
+                lines = f.read().splitlines(True)
+            done += sum(len(line) for line in lines)
+            t = time.perf_counter()
+            for line in lines:
+                os.write(fd, line)
+                os.fdatasync(fd)
+            raw_s += time.perf_counter() - t
     os.close(fd)
     db = root / "old-bot.sqlite"
     con = sqlite3.connect(db)
@@ -57,14 +63,23 @@ def bench_durable(root: Path, n: int) -> dict[str, float]:
 
 
 def bench_batched(root: Path, n: int, size: int = 1000) -> dict[str, float]:
-    """Time append_many of n events in batches of ``size`` (group commit per batch)."""
+    """Time append_many of n events in batches of ``size`` (group commit per batch) against a
+    raw loop over the same events: msgspec-encode each, one ``write`` + ``fdatasync`` per batch.
+    The two alternate batch by batch so load on the machine hits both alike."""
     all_batches = list(batches(n, size))
+    fd = os.open(root / "raw-batched.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    journal_s = raw_s = 0.0
     with Journal.open(root / "batched", durability="batch", create=True) as j:
-        t = time.perf_counter()
         for batch in all_batches:
+            t = time.perf_counter()
             j.append_many(batch)
-        elapsed = time.perf_counter() - t
-    return {"n": n, "size": size, "rate": n / elapsed}
+            t2 = time.perf_counter()
+            os.write(fd, b"".join([encode_event(e) + b"\n" for e in batch]))
+            os.fdatasync(fd)
+            raw_s += time.perf_counter() - t2
+            journal_s += t2 - t
+    os.close(fd)
+    return {"n": n, "size": size, "rate": n / journal_s, "raw": n / raw_s}
 
 
 def bench_open(root: Path, n: int) -> dict[str, float]:
@@ -113,14 +128,16 @@ def run(
         "| measure | result | baseline (same run) | ratio |",
         "|---|---|---|---|",
         f"| durable single appends (`always`), {d['n']:,} events | {d['journal']:,.0f} ev/s "
-        f"| raw `write`+`fdatasync` loop: {d['raw']:,.0f} ev/s | {d['journal'] / d['raw']:.2f}× |",
+        f"| raw `write`+`fdatasync` loop: {d['raw']:,.0f} ev/s "
+        f"| {d['journal'] / d['raw']:.2f}× (goal ≥ 0.8×) |",
         f"| old bot pattern: sqlite3 connect/insert/commit/close per event | "
         f"{d['sqlite']:,.0f} ev/s | journal `always`: {d['journal']:,.0f} ev/s "
         f"| journal is {d['journal'] / d['sqlite']:.1f}× faster |",
         f"| batched appends (`append_many` ×{b['size']}, `batch`), {b['n']:,} events | "
-        f"{b['rate']:,.0f} ev/s | goal 300,000 ev/s | {b['rate'] / 300_000:.2f}× of goal |",
+        f"{b['rate']:,.0f} ev/s | raw loop (msgspec-encode + `write` + `fdatasync` per "
+        f"{b['size']:,}): {b['raw']:,.0f} ev/s | {b['rate'] / b['raw']:.2f}× (goal ≥ 0.5×) |",
         f"| open a {o['n']:,}-event journal ({o['bytes'] / 2**20:,.0f} MiB), median of 5 | "
-        f"{o['open_median'] * 1000:.1f} ms | goal < 1 s | |",
+        f"{o['open_median'] * 1000:.1f} ms | goal < 100 ms | |",
         f"| open after deleting `index.sqlite` (full id-index rebuild) | {o['reindex']:.1f} s | | |",
         f"| building that journal (generating the demo mix + `append_many` ×10,000, `none`) | {o['build_rate']:,.0f} ev/s "
         "| | |",

@@ -12,18 +12,27 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 
-from .errors import ProjectionError
+if TYPE_CHECKING:
+    from .errors import ProjectionError
 
-__all__ = ["BUILDING", "interruptible", "interruptibly"]
+__all__ = ["BUILDING", "interruptible", "interruptibly", "projection_error"]
 
 T = TypeVar("T")
 _STEP = 0.05
 BUILDING: set[duckdb.DuckDBPyConnection] = set()
 """The connections builds are writing with (what Ctrl-C interrupts during a build)."""
+
+
+def projection_error() -> type[ProjectionError]:
+    """Return ``ProjectionError``, imported when first needed: the error root lives with the
+    event types, which a read on current projections never loads (``_reader``)."""
+    from .errors import ProjectionError
+
+    return ProjectionError
 
 
 def interruptibly(work: Callable[[], T]) -> T:
@@ -72,6 +81,6 @@ def interruptible(stop: Callable[[], None], work: Callable[[], T], timeout: floa
     error = box.get("error")
     if error is not None:
         if timed_out and isinstance(error, duckdb.InterruptException):
-            raise ProjectionError(f"stopped after {timeout:g} s, its time limit") from error
+            raise projection_error()(f"stopped after {timeout:g} s, its time limit") from error
         raise error  # type: ignore[misc]
     return box["value"]  # type: ignore[return-value]

@@ -13,16 +13,19 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
+from . import _reader
 from ._fetch import fetch, fetch_batches, fetch_dicts
-from ._interrupt import interruptible
-from .engine import connect_readonly
-from .errors import ProjectionError
+from ._interrupt import interruptible, projection_error
 from .formats import plain_decimal
 from .present import MT5_EQUITY_COLUMNS, MT5_SUMMARY_COLUMNS, STAT_DIMENSIONS
+
+if TYPE_CHECKING:
+    from .errors import ProjectionError
 
 __all__ = [
     "DEFAULT_QUERY_TIMEOUT",
@@ -52,6 +55,20 @@ _PIVOT_HINT = (
 )
 
 
+def _connect(
+    journal_dir: PathLike, sandbox: bool = False, catch_up_first: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """The projections, current: at once when nothing changed since the last build (``_reader``:
+    neither the engine, the store nor the event types are imported), else through the engine's
+    full check and catch-up (``engine.connect_readonly``)."""
+    con = _reader.open_if_current(Path(journal_dir))
+    if con is not None:
+        return _reader.sandbox(con) if sandbox else con
+    from .engine import connect_readonly
+
+    return connect_readonly(journal_dir, sandbox=sandbox, catch_up_first=catch_up_first)
+
+
 def _tidy(value: Any) -> Any:
     """Drop the DECIMAL(38,10) padding: Decimal('3.6000000000') -> Decimal('3.6')."""
     return plain_decimal(value) if isinstance(value, Decimal) else value
@@ -66,7 +83,7 @@ def _ts(value: dt.datetime | str | None) -> str | None:
         return None
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            raise ProjectionError(f"naive datetime {value}: pass an aware (UTC) datetime")
+            raise projection_error()(f"naive datetime {value}: pass an aware (UTC) datetime")
         return value.astimezone(dt.UTC).isoformat()
     return value
 
@@ -75,7 +92,7 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[d
     try:
         return [_tidy_row(r) for r in fetch_dicts(con, sql, params)]
     except duckdb.Error as exc:
-        raise ProjectionError(str(exc)) from exc
+        raise projection_error()(str(exc)) from exc
 
 
 def _statement_kind(con: duckdb.DuckDBPyConnection, statement: Any) -> str:
@@ -136,15 +153,15 @@ def query_batches(
 ) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
     """Like ``query``, but the rows come in batches of ``size`` as they are read, so a large
     result is written out without ever being held whole (``sql --format csv|json|jsonl``)."""
-    con = connect_readonly(journal_dir, sandbox=True, catch_up_first=catch_up)
+    con = _connect(journal_dir, sandbox=True, catch_up_first=catch_up)
     deadline = None if timeout is None else time.monotonic() + timeout
 
     def run(work: Callable[[], T]) -> T:
         left = None if deadline is None else max(0.001, deadline - time.monotonic())
         try:
             return interruptible(con.interrupt, work, left)
-        except ProjectionError as exc:  # the time limit ran out: name the whole limit
-            raise ProjectionError(TIMEOUT_MESSAGE.format(timeout)) from exc
+        except projection_error() as exc:  # the time limit ran out: name the whole limit
+            raise projection_error()(TIMEOUT_MESSAGE.format(timeout)) from exc
         except duckdb.Error as exc:
             raise _translated(exc) from exc
 
@@ -169,23 +186,23 @@ def query_batches(
 
 def _translated(exc: duckdb.Error) -> ProjectionError:
     if isinstance(exc, duckdb.PermissionException):
-        return ProjectionError(
+        return projection_error()(
             f"query reads only the projections: file, network and extension access is "
             f"disabled ({exc})"
         )
-    return ProjectionError(str(exc))
+    return projection_error()(str(exc))
 
 
 def _check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
-        raise ProjectionError(str(exc)) from exc
+        raise projection_error()(str(exc)) from exc
     if len(statements) != 1:
-        raise ProjectionError(f"query runs exactly one statement, got {len(statements)}")
+        raise projection_error()(f"query runs exactly one statement, got {len(statements)}")
     kind = _statement_kind(con, statements[0])
     if kind not in _ALLOWED:
-        raise ProjectionError(
+        raise projection_error()(
             f"query is read-only: {kind} statements are refused (only SELECT and EXPLAIN)"
             + (_PIVOT_HINT if kind == "PIVOT" else "")
         )
@@ -227,11 +244,11 @@ def stats(
     weekday/hour/month use time zone ``tz``.
     """
     if by is not None and by not in STAT_DIMENSIONS:
-        raise ProjectionError(
+        raise projection_error()(
             f"unknown breakdown {by!r}; choose one of {', '.join(STAT_DIMENSIONS)}"
         )
     params = [by, Decimal(str(tol)), tz, _ts(since), _ts(until), account]
-    con = connect_readonly(journal_dir)
+    con = _connect(journal_dir)
     try:
         if params == [None, 0, "UTC", None, None, None]:  # the defaults: kept by the build
             rows = _run(con, "SELECT * EXCLUDE (sort_key) FROM _stats_overall")
@@ -303,7 +320,7 @@ def mt5_summary(
     ``account.snapshot`` events (pooled: when one account holds every deal and snapshot); it is
     never estimated from the deals.
     """
-    con = connect_readonly(journal_dir)
+    con = _connect(journal_dir)
     try:
         if account is None:
             rows = _run(con, "SELECT * FROM mt5_summary")
@@ -337,7 +354,7 @@ def trades(
     after that time.
     """
     status = None if open is None else ("open" if open else "closed")
-    con = connect_readonly(journal_dir)
+    con = _connect(journal_dir)
     try:
         return _run(
             con,
@@ -355,7 +372,7 @@ def trade_legs(
 ) -> list[dict[str, Any]]:
     """Return the rows of ``trades`` of one position (one per leg; several accounts may hold
     the same position id when ``account`` is None), ordered by account and leg."""
-    con = connect_readonly(journal_dir)
+    con = _connect(journal_dir)
     try:
         return _run(
             con,
@@ -375,7 +392,7 @@ def trade_story(
     Each dict has seq (None for the synthetic ``trade.result`` rows), ts, type, a one-line
     ``summary`` and the main fields (symbol, side, volume, price, sl, tp, net, r_multiple).
     """
-    con = connect_readonly(journal_dir)
+    con = _connect(journal_dir)
     try:
         return _run(con, "SELECT * FROM trade_story(?, acct := ?)", [int(position_id), account])
     finally:

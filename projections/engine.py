@@ -19,6 +19,9 @@ Scheme (DuckDB lets one process open a file read-write and fails read-only opens
   input types arrived or an input table changed. Both keep a full rebuild and any sequence of
   catch-ups identical by construction (tested by hashing).
 
+* A build that leaves every projection current records the code and journal files it saw
+  (``_reader``): a read finding both unchanged uses the published file without this module.
+
 On Windows (no ``flock``) there is no spare: every catch-up copies; ``os.replace`` is retried
 while a reader has the file open.
 """
@@ -37,7 +40,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
-from . import _files
+from . import _files, _reader
 from ._interrupt import BUILDING, interruptibly
 from ._journal import JournalSnapshot, take_snapshot
 from .errors import ProjectionError
@@ -73,40 +76,15 @@ def _db(journal_dir: Path) -> Path:
     return Path(journal_dir) / DB_NAME
 
 
-# DuckDB draws its own progress bar on stdout for statements over 2 s: it would corrupt the CLI's
-# output (JSON, CSV) after a long catch-up; progress goes through the ``progress`` callback.
-_NO_PROGRESS_BAR = "SET enable_progress_bar = false"
-
-
 def _open_rw(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     con.execute("SET TimeZone = 'UTC'")
-    con.execute(_NO_PROGRESS_BAR)
+    con.execute(_reader.NO_PROGRESS_BAR)
     return con
 
 
-def _attach_readonly(path: Path, lock: bool = True) -> duckdb.DuckDBPyConnection:
-    """Attach ``path`` read-only in a fresh in-memory DuckDB; with ``lock``, hold a reader lock
-    on that file while the connection lives (``_files``)."""
-    try:
-        fd = _files.reader_lock(path) if lock else None
-    except OSError as exc:  # missing, or being rewritten as a spare: the caller retries
-        raise duckdb.IOException(f"cannot lock {path}: {exc}") from exc
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute(_NO_PROGRESS_BAR)
-        con.execute("ATTACH ? AS journal (READ_ONLY)", [str(path)])
-        con.execute("USE journal")
-        if not _files.still_named(fd, path):
-            raise duckdb.IOException(f"{path} was replaced while opening it")
-    except BaseException:
-        con.close()
-        if fd is not None:
-            os.close(fd)
-        raise
-    _files.hold_while_alive(con, fd)
-    return con
+_attach_readonly = _reader.attach_readonly
+_sandbox = _reader.sandbox
 
 
 def is_current(
@@ -153,10 +131,17 @@ def _compatible(db: Path, sqls: list[SqlFile], journal_dir: Path, lock: bool = T
 
 
 def _build(
-    journal_dir: Path, full: bool, force_sql: bool, sqls: list[SqlFile], progress: Progress | None
+    journal_dir: Path,
+    full: bool,
+    force_sql: bool,
+    sqls: list[SqlFile],
+    progress: Progress | None,
+    sql_dir: SqlSource,
 ) -> tuple[int, int]:
     """Build a new generation and publish it; return (events loaded, last seq)."""
     db = _db(journal_dir)
+    # taken before the snapshot: whatever changes after it changes the key (``_reader``)
+    keys = (_reader.code_key(sql_dir), _reader.journal_key(journal_dir))
     snap = take_snapshot(journal_dir)
     if not full and _compatible(db, sqls, journal_dir):
         spare = _files.spare_path(db)
@@ -165,7 +150,9 @@ def _build(
             try:
                 if _compatible(spare, sqls, journal_dir, lock=False):
                     Path(f"{spare}.wal").unlink(missing_ok=True)  # never replay a stale WAL
-                    result = _build_in(spare, snap, journal_dir, force_sql, sqls, progress, True)
+                    result = _build_in(
+                        spare, snap, journal_dir, force_sql, sqls, progress, keys, True
+                    )
                     os.close(fd)
                     fd = None
                     _publish(spare, db, keep_previous=True)
@@ -182,7 +169,7 @@ def _build(
         tmp = db.with_name(f"{DB_NAME}.tmp-{os.getpid()}")
         force_sql, keep = True, False
     try:
-        result = _build_in(tmp, snap, journal_dir, force_sql, sqls, progress, False)
+        result = _build_in(tmp, snap, journal_dir, force_sql, sqls, progress, keys, False)
         _publish(tmp, db, keep_previous=keep)
         if not keep:
             _files.fresh_spare(db)
@@ -199,6 +186,7 @@ def _build_in(
     force_sql: bool,
     sqls: list[SqlFile],
     progress: Progress | None,
+    keys: tuple[str, str],
     in_place: bool,
 ) -> tuple[int, int]:
     """Load new events into ``path`` and run the stale SQL files (one transaction when
@@ -214,6 +202,7 @@ def _build_in(
             loaded, last = load_events(con, journal_dir, snap, progress)
             set_state(con, "events", last, events_hash())
             run_projections(con, last, sqls, force=force_sql, progress=progress)
+            _reader.record(con, keys if is_current(con, last, sqls) else None)
             if in_place:
                 con.execute("COMMIT")
             con.execute("CHECKPOINT")
@@ -223,6 +212,15 @@ def _build_in(
     except duckdb.Error as exc:
         raise ProjectionError(str(exc)) from exc
     return loaded, last
+
+
+def _refresh_fast_check(jd: Path, sqls: list[SqlFile], sql_dir: SqlSource) -> None:
+    """Current projections, stale fast-check record (code changed; appends during the last
+    build): build once so later reads skip the full check. Under the build lock; best effort."""
+    try:
+        _build(jd, False, False, sqls, None, sql_dir)
+    except ProjectionError as exc:
+        log.warning("%s: could not refresh the projections' fast check: %s", jd, exc)
 
 
 def _publish(built: Path, db: Path, keep_previous: bool) -> None:
@@ -269,6 +267,13 @@ def catch_up(
     """
     jd = _check_dir(Path(journal_dir))
     t0 = time.perf_counter()
+    fast = _reader.open_if_current(jd, sql_dir)
+    if fast is not None:
+        try:
+            last = int(read_state(fast)["events"][0])
+        finally:
+            _files.release(fast)
+        return CatchUpResult(0, time.perf_counter() - t0, last)
     sqls = sql_files(sql_dir)
     with _build_lock(jd, wait) as locked:
         if not locked:
@@ -285,8 +290,9 @@ def catch_up(
                 finally:
                     _files.release(con)
             if current:
+                _refresh_fast_check(jd, sqls, sql_dir)
                 return CatchUpResult(0, time.perf_counter() - t0, last)
-        loaded, last = interruptibly(lambda: _build(jd, False, False, sqls, progress))
+        loaded, last = interruptibly(lambda: _build(jd, False, False, sqls, progress, sql_dir))
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
 
 
@@ -306,7 +312,7 @@ def rebuild(
     t0 = time.perf_counter()
     sqls = sql_files(sql_dir)
     with _build_lock(jd, None):
-        loaded, last = interruptibly(lambda: _build(jd, full, True, sqls, progress))
+        loaded, last = interruptibly(lambda: _build(jd, full, True, sqls, progress, sql_dir))
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
 
 
@@ -328,6 +334,9 @@ def connect_readonly(
     """
     jd = _check_dir(Path(journal_dir))
     if catch_up_first:
+        fast = _reader.open_if_current(jd, sql_dir)
+        if fast is not None:
+            return _sandbox(fast) if sandbox else fast
         sqls = sql_files(sql_dir)
         try:
             con = _open_existing(jd, retries=1)
@@ -335,9 +344,11 @@ def connect_readonly(
             con = None  # unreadable: the catch-up below rebuilds it
         if con is not None:
             if is_current(con, take_snapshot(jd).last_seq, sqls, jd):
-                if _files.stale_temp_files(jd):
-                    with contextlib.suppress(OSError), _build_lock(jd, 0):
-                        pass  # cleans up when no build is running
+                # never waits (a builder records it anyway); cleans up temp files of killed
+                # builds; a journal whose projections cannot be written is read as it is
+                with contextlib.suppress(OSError), _build_lock(jd, 0) as locked:
+                    if locked:
+                        _refresh_fast_check(jd, sqls, sql_dir)
                 return _sandbox(con) if sandbox else con
             _files.release(con)
         _catch_up_or_follow(jd, wait, sql_dir)
@@ -345,18 +356,6 @@ def connect_readonly(
     if con is None:
         raise ProjectionError(f"{_db(jd)}: no projections yet (another build is running?)")
     return _sandbox(con) if sandbox else con
-
-
-def _sandbox(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """Shut the connection off from everything but the attached projections, for good: the
-    attached file stays readable, while files, network, extensions and Python objects do not."""
-    try:
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
-    except BaseException:
-        _files.release(con)
-        raise
-    return con
 
 
 def _catch_up_or_follow(jd: Path, wait: float, sql_dir: SqlSource) -> None:

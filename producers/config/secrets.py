@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from tradejournal.events.errors import TradejournalError
+
 __all__ = ["SECRET_KEYS", "ConfigError", "SecretMissingError", "resolve_secret"]
 
 SECRET_KEYS = frozenset(
@@ -18,7 +20,7 @@ SECRET_KEYS = frozenset(
 """Key names that would hold a secret in the file: refused wherever they appear."""
 
 
-class ConfigError(Exception):
+class ConfigError(TradejournalError):
     """The config file cannot be used; ``problems`` holds one message per wrong key."""
 
     def __init__(self, problems: list[str], source: str = "") -> None:

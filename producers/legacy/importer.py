@@ -54,6 +54,10 @@ class LegacyImportResult:
     duplicates: int
 
 
+_NO_TIME = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+"""The date of rows in a file that holds no time at all (deterministic, so re-imports add nothing)."""
+
+
 def legacy_events(
     path: Path,
     *,
@@ -61,11 +65,18 @@ def legacy_events(
     currency: str = "USD",
     clock: Callable[[], dt.datetime] | None = None,
 ) -> tuple[list[Event], list[TableSummary]]:
-    """Return the events of one old SQLite file and the summary of its tables (no writing)."""
-    now = (clock or (lambda: dt.datetime.now(dt.UTC)))()
+    """Return the events of one old SQLite file and the summary of its tables (no writing).
+
+    A row with no time of its own (a settings table, say) is dated by the newest time found in
+    the file — never by the clock, so importing the same file again yields the same events
+    (``clock`` is only the fallback for a file with no time at all).
+    """
+    tables = list(read_tables(path))
+    stamps = [t for _, _, rows in tables for row in rows if (t := _row_ts(row)) is not None]
+    now = max(stamps) if stamps else (clock or (lambda: _NO_TIME))()
     events: list[Event] = []
     summaries = []
-    for table, key_col, rows in read_tables(path):
+    for table, key_col, rows in tables:
         summary = TableSummary(path.name, table, len(rows))
         summaries.append(summary)
         mapper = MAPPERS.get(table)

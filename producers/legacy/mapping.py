@@ -38,13 +38,14 @@ from tradejournal.events import (
     UserAction,
 )
 from tradejournal.events.deal import DealReason
+from tradejournal.events.errors import TradejournalError
 
 from .rows import Row, as_decimal, as_int, as_text, as_ts, pick
 
 __all__ = ["MAPPERS", "Context", "Skip"]
 
 
-class Skip(Exception):
+class Skip(TradejournalError):
     """The row yields no typed event; the message says why (it is still kept raw)."""
 
 

@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from tradejournal.events.errors import TradejournalError
+
 __all__ = [
     "LegacyImportError",
     "Row",
@@ -32,7 +34,7 @@ __all__ = [
 Row = dict[str, Any]
 
 
-class LegacyImportError(Exception):
+class LegacyImportError(TradejournalError):
     """An old file cannot be read (not SQLite, unreadable); nothing was imported."""
 
 

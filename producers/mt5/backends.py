@@ -20,6 +20,8 @@ from __future__ import annotations
 import importlib
 from typing import Any, cast
 
+from tradejournal.events.errors import TradejournalError
+
 from .api.protocol import Terminal
 
 __all__ = ["BACKENDS", "BackendUnavailable", "open_terminal"]
@@ -27,7 +29,7 @@ __all__ = ["BACKENDS", "BackendUnavailable", "open_terminal"]
 BACKENDS = ("metatrader5", "mt5linux", "paper")
 
 
-class BackendUnavailable(RuntimeError):
+class BackendUnavailable(TradejournalError, RuntimeError):
     """The backend's package is missing or cannot run here (the message says what to do)."""
 
 

@@ -34,6 +34,7 @@ from tradejournal.events import (
     TerminalDisconnected,
     new_id,
 )
+from tradejournal.events.errors import TradejournalError
 from tradejournal.producers.config.serverclock import ServerClock
 from tradejournal.store import Journal
 
@@ -49,7 +50,7 @@ _DAY = dt.timedelta(days=1)
 EPOCH = dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
 
 
-class Mt5Error(RuntimeError):
+class Mt5Error(TradejournalError, RuntimeError):
     """The terminal could not be used (not initialised, no account)."""
 
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from tradejournal.events import SignalDetected
+from tradejournal.events.errors import TradejournalError
 
 from ..config import ScannerSettings, ServerClock
 from .bars import Bars, bar_close, bars_from_rates, timeframe_constant
@@ -29,7 +30,7 @@ PRODUCER = "scanner"
 log = logging.getLogger(__name__)
 
 
-class ScanError(Exception):
+class ScanError(TradejournalError):
     """One symbol and timeframe could not be scanned (the terminal refused or sent bad bars)."""
 
 

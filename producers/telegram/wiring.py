@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from tradejournal.events import SignalDetected
-from tradejournal.producers.config import Config, ServerClock
-from tradejournal.producers.mt5 import Mt5Poller, PaperTerminal, PollerSettings
+from tradejournal.events.errors import TradejournalError
+from tradejournal.producers.config import Config
+from tradejournal.producers.mt5 import PaperTerminal
 from tradejournal.producers.mt5.backends import BackendUnavailable, open_terminal
+from tradejournal.producers.mt5.runner import Mt5Runner, server_clock
 from tradejournal.producers.scanner import Scanner
 from tradejournal.store import Journal
 
@@ -104,7 +106,7 @@ def picture_fn() -> PictureFn:
     return picture
 
 
-class Mt5StartError(RuntimeError):
+class Mt5StartError(TradejournalError, RuntimeError):
     """The configured terminal could not be opened or initialized (the message says why)."""
 
 
@@ -142,15 +144,16 @@ def collaborators_from_config(
     exporter = exporter_for(Path(config.journal.path), config.export.tz, config.export.keep)
     if config.mt5.backend == "paper":
         terminal = paper_terminal(config)
-        clock = ServerClock(config.paper.server_utc_offset_h, config.paper.server_tz or None)
     else:
         terminal = live_terminal(config, password)
-        clock = config.mt5.clock()
-    poller = Mt5Poller(
-        terminal, journal, PollerSettings(account=config.mt5.account or None, server_time=clock,
-                                          snapshot_interval_s=config.mt5.snapshot_interval_s),
+    clock = server_clock(config)
+    # the same poller (alerts, snapshots, backfill window), OCO and trailing managers as
+    # `tradejournal mt5 run` builds from this config
+    jobs = Mt5Runner(terminal, journal, config)
+    link = Mt5Link(
+        jobs.poller, oco=jobs.oco, trailing=jobs.trailing,
+        magic=config.mt5.magic, deviation_points=config.mt5.deviation_points,
     )  # fmt: skip
-    link = Mt5Link(poller, magic=config.mt5.magic, deviation_points=config.mt5.deviation_points)
     scan = None
     if config.scanner.enabled:
         scan = scanner_fn(Scanner(terminal, journal, config.scanner, clock=clock), link.lock)

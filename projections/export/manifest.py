@@ -14,6 +14,8 @@ from pathlib import Path
 
 import msgspec
 
+from tradejournal.events.errors import TradejournalError
+
 __all__ = [
     "MANIFEST_NAME",
     "FileEntry",
@@ -31,7 +33,7 @@ MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
 
 
-class SnapshotError(Exception):
+class SnapshotError(TradejournalError):
     """A snapshot cannot be written, read or trusted (the message says which and why)."""
 
 

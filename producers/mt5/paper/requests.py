@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tradejournal.events.errors import TradejournalError
+
 from ..api.records import TradeRequest
 
 __all__ = ["BadRequest", "Request", "read_request"]
@@ -24,7 +26,7 @@ _INTS2 = ("position", "position_by")
 _FLOATS = ("volume", "price", "stoplimit", "sl", "tp")
 
 
-class BadRequest(ValueError):
+class BadRequest(TradejournalError, ValueError):
     """The request cannot even be sent (the real package's ``RES_E_INVALID_PARAMS``)."""
 
 
