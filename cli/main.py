@@ -504,6 +504,38 @@ def parse_timestamp(value: str | None, option: str) -> dt.datetime | None:
     return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed
 
 
+def check_window(since: dt.datetime | None, until: dt.datetime | None) -> None:
+    """Refuse a ``--since``/``--until`` window that is backwards or empty (a usage error)."""
+    if since is None or until is None or since < until:
+        return
+    relation = "is after" if since > until else "is not before"
+    raise click.UsageError(
+        f"--since {_utc(since)} {relation} --until {_utc(until)}: the window is empty "
+        "(--since is the start, --until the end)"
+    )
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_zone(value: str | None, option: str = "--tz") -> str | None:
+    """Return an option's IANA time zone name unchanged, or refuse it as a usage error."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder ("Europe")
+        raise click.BadParameter(
+            f'{value!r} is not an IANA time zone: give a name like "Europe/Paris", '
+            '"America/New_York" or "UTC"',
+            param_hint=f"'{option}'",
+        ) from None
+    return value
+
+
 def _journal_bytes(root: Path) -> int | None:
     from tradejournal.store import StoreError, snapshot
 

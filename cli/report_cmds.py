@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .main import Settings, cli, parse_timestamp
+from .main import Settings, check_window, cli, parse_timestamp
 
 __all__ = ["audit", "parse_since", "report"]
 
@@ -94,8 +94,7 @@ def report(
     """
     from tradejournal.projections.report import collect, render_html, render_png
 
-    if since is not None and until is not None and since >= until:
-        raise click.BadParameter("--since must be before --until", param_hint="'--since'")
+    check_window(since, until)
     if panels and png is None:
         raise click.UsageError("--panel chooses the panels of --png: pass --png FILE too")
     data = collect(settings.journal, since, until, account)
@@ -140,11 +139,7 @@ def audit(
 
     end = until or dt.datetime.now(dt.UTC)
     start = parse_since(since, end)
-    if start >= end:
-        raise click.BadParameter(
-            f"the window is empty: {output.rfc3339(start)} is not before {output.rfc3339(end)}",
-            param_hint="'--since'",
-        )
+    check_window(start, end)
     result = run_audit(settings.journal, start, end, aged_after=parse_duration(aged_after, "--aged-after"))  # fmt: skip
     if fmt == "json":
         output.print_json(result.as_dict())

@@ -14,7 +14,7 @@ import click
 
 from tradejournal.projections.present import STAT_DIMENSIONS
 
-from .main import Settings, cli, parse_timestamp
+from .main import Settings, check_window, cli, parse_timestamp, parse_zone
 
 __all__ = ["stats"]
 
@@ -39,7 +39,8 @@ def _money(ctx: click.Context, param: click.Parameter, value: str) -> Decimal:
 @click.option("--tol", type=click.UNPROCESSED, callback=_money, default="0", show_default=True,
               metavar="MONEY", help="Breakeven tolerance: |net| <= MONEY is a breakeven.")  # fmt: skip
 @click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
-              help="Display time zone: weekday/hour/month breakdowns, Sharpe/Sortino days.")  # fmt: skip
+              callback=lambda c, p, v: parse_zone(v),
+              help="Display time zone (IANA, e.g. Europe/Paris): weekday/hour/month breakdowns, Sharpe/Sortino days.")  # fmt: skip
 @click.option("--mt5", is_flag=True, help="MetaTrader 5's report summary instead (33 figures).")
 @click.option("--defs", is_flag=True, help="Print the definitions and conventions, then stop.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -78,6 +79,7 @@ def stats(
     from . import output
 
     settings: Settings = ctx.obj
+    check_window(since, until)
     if defs:
         _print_definitions(present.definitions(tol, tz))
         return

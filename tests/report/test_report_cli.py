@@ -47,5 +47,5 @@ def test_bad_input_exits_2_and_writes_nothing(session_dir: Path, tmp_path: Path)
 
 def test_missing_journal_is_a_clear_error(tmp_path: Path) -> None:
     result = _run(tmp_path / "nope", "--out", str(tmp_path / "r.html"))
-    assert result.exit_code == 1 and "not a journal directory" in result.stderr
+    assert result.exit_code == 1 and "no journal at" in result.stderr
     assert not (tmp_path / "r.html").exists()
