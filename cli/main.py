@@ -21,6 +21,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from .output import EVENT_FORMATS
+
 if TYPE_CHECKING:
     from tradejournal.store import Appended
 
@@ -215,7 +217,7 @@ def append(
               metavar="TS", help="Select events with ts >= TS (RFC 3339 or YYYY-MM-DD; UTC).")  # fmt: skip
 @click.option("--type", "types", multiple=True, metavar="TAG|FAMILY",
               help="Select a type (deal.filled) or family (deal); repeatable.")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
+@click.option("--format", "fmt", type=click.Choice(EVENT_FORMATS), default="jsonl",
               show_default=True, help="JSON lines, or a table for people.")  # fmt: skip
 @click.pass_obj
 def tail(

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .main import Settings, check_window, cli, parse_timestamp
+from .output import RECORD_FORMATS
 
 __all__ = ["audit", "parse_since", "report"]
 
@@ -117,8 +118,8 @@ def report(
               help="Window end (exclusive).  [default: now]")  # fmt: skip
 @click.option("--aged-after", default="4h", show_default=True, metavar="DURATION",
               help="A position open longer than this at the end is aged.")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Text for people, or JSON.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(RECORD_FORMATS), default="table",
+              show_default=True, help="The review for people, or one JSON object.")  # fmt: skip
 @click.pass_obj
 def audit(
     settings: Settings, since: str, until: dt.datetime | None, aged_after: str, fmt: str
