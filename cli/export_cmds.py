@@ -33,7 +33,7 @@ def plural(n: int, word: str) -> str:
               help=f"Folder of the snapshots (one sub-folder per date).  [default: ${EXPORT_DIR_ENV}]")  # fmt: skip
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="The snapshot's label.  [default: today (UTC, or --tz)]")  # fmt: skip
-@click.option("--tz", metavar="ZONE",
+@click.option("--tz", metavar="ZONE", callback=lambda c, p, v: _zone(v),
               help="Time zone of the default date (IANA name).  [default: export.tz, else UTC]")  # fmt: skip
 @click.option("--keep", type=click.IntRange(min=1), metavar="N",
               help="Then keep only the N newest snapshots of this journal in DIR.")  # fmt: skip
@@ -114,6 +114,12 @@ def export(
     )
     for path in result.removed:
         click.echo(f"removed {path} (--keep {keep})")
+
+
+def _zone(value: str | None) -> str | None:
+    from .main import parse_zone  # not at the top: main imports this module
+
+    return parse_zone(value)
 
 
 def _export_config(ctx: click.Context, path: Path) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from .output import EVENT_FORMATS
+
 if TYPE_CHECKING:
     from tradejournal.store import Appended
 
@@ -215,7 +217,7 @@ def append(
               metavar="TS", help="Select events with ts >= TS (RFC 3339 or YYYY-MM-DD; UTC).")  # fmt: skip
 @click.option("--type", "types", multiple=True, metavar="TAG|FAMILY",
               help="Select a type (deal.filled) or family (deal); repeatable.")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
+@click.option("--format", "fmt", type=click.Choice(EVENT_FORMATS), default="jsonl",
               show_default=True, help="JSON lines, or a table for people.")  # fmt: skip
 @click.pass_obj
 def tail(
@@ -502,6 +504,38 @@ def parse_timestamp(value: str | None, option: str) -> dt.datetime | None:
             f"{value!r}: the year must be between 1970 and 2100", param_hint=f"'{option}'"
         )
     return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed
+
+
+def check_window(since: dt.datetime | None, until: dt.datetime | None) -> None:
+    """Refuse a ``--since``/``--until`` window that is backwards or empty (a usage error)."""
+    if since is None or until is None or since < until:
+        return
+    relation = "is after" if since > until else "is not before"
+    raise click.UsageError(
+        f"--since {_utc(since)} {relation} --until {_utc(until)}: the window is empty "
+        "(--since is the start, --until the end)"
+    )
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_zone(value: str | None, option: str = "--tz") -> str | None:
+    """Return an option's IANA time zone name unchanged, or refuse it as a usage error."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder ("Europe")
+        raise click.BadParameter(
+            f'{value!r} is not an IANA time zone: give a name like "Europe/Paris", '
+            '"America/New_York" or "UTC"',
+            param_hint=f"'{option}'",
+        ) from None
+    return value
 
 
 def _journal_bytes(root: Path) -> int | None:

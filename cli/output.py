@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENVELOPE_FIELDS",
+    "EVENT_FORMATS",
+    "RECORD_FORMATS",
     "ROW_FORMATS",
     "byte_progress",
     "event_json",
@@ -56,7 +58,12 @@ ENVELOPE_FIELDS = (
     "causation_id",
 )
 """Fields every event carries; a table shows the useful ones as columns, the rest are skipped."""
-ROW_FORMATS = ("table", "json", "jsonl", "csv", "markdown")
+ROW_FORMATS = ("table", "csv", "json", "jsonl", "markdown")
+"""``--format`` of every command with tabular output (rows, or figures as one row)."""
+RECORD_FORMATS = ("table", "json")
+"""``--format`` of a command that prints one report (``audit``): for people, or one JSON object."""
+EVENT_FORMATS = ("table", "jsonl")
+"""``--format`` of ``tail``: events as a table, or as the JSON Lines ``append`` reads back."""
 PIPE_WIDTH = 160
 VALUE_WIDTH = 40
 _EVENT_COLUMNS = (  # (header, width): fixed, so rows printed one by one (--follow) line up

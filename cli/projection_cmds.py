@@ -25,10 +25,10 @@ from tradejournal.projections.present_trades import (
 )
 
 from .main import Settings, cli, parse_timestamp, plural
+from .output import ROW_FORMATS
 
 __all__ = ["rebuild", "sql", "trade", "trades"]
 
-SQL_FORMATS = ("table", "csv", "json", "jsonl", "markdown")
 STREAMED_FORMATS = ("csv", "json", "jsonl")
 
 
@@ -70,7 +70,7 @@ def rebuild(settings: Settings, full: bool) -> None:
 
 @cli.command()
 @click.argument("query", required=False)
-@click.option("--format", "fmt", type=click.Choice(SQL_FORMATS), default="table",
+@click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="table",
               show_default=True, help="How to print the rows.")  # fmt: skip
 @click.option("--snapshots", type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Query the latest snapshot of every journal under DIR instead (a `journal` "
@@ -140,7 +140,7 @@ def sql(
 @click.option("--since", callback=lambda c, p, v: parse_timestamp(v, "--since"), metavar="TS",
               help="Trades opened or closed at or after TS (RFC 3339 or YYYY-MM-DD; UTC).")  # fmt: skip
 @click.option("--account", metavar="LABEL", help="Only this trading account.")
-@click.option("--format", "fmt", type=click.Choice(SQL_FORMATS), default="table",
+@click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="table",
               show_default=True, help="table/markdown: the main columns; csv/json(l): all.")  # fmt: skip
 @click.pass_obj
 def trades(
@@ -180,7 +180,7 @@ def trades(
 @cli.command()
 @click.argument("position_id", type=int)
 @click.option("--account", metavar="LABEL", help="The trading account (when several hold the id).")
-@click.option("--format", "fmt", type=click.Choice(SQL_FORMATS), default="table",
+@click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="table",
               show_default=True, help="A timeline for people, or rows for scripts.")  # fmt: skip
 @click.pass_obj
 def trade(settings: Settings, position_id: int, account: str | None, fmt: str) -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from .main import Settings, cli, parse_timestamp
+from .main import Settings, check_window, cli, parse_timestamp
+from .output import RECORD_FORMATS
 
 __all__ = ["audit", "parse_since", "report"]
 
@@ -94,8 +95,7 @@ def report(
     """
     from tradejournal.projections.report import collect, render_html, render_png
 
-    if since is not None and until is not None and since >= until:
-        raise click.BadParameter("--since must be before --until", param_hint="'--since'")
+    check_window(since, until)
     if panels and png is None:
         raise click.UsageError("--panel chooses the panels of --png: pass --png FILE too")
     data = collect(settings.journal, since, until, account)
@@ -118,8 +118,8 @@ def report(
               help="Window end (exclusive).  [default: now]")  # fmt: skip
 @click.option("--aged-after", default="4h", show_default=True, metavar="DURATION",
               help="A position open longer than this at the end is aged.")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Text for people, or JSON.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(RECORD_FORMATS), default="table",
+              show_default=True, help="The review for people, or one JSON object.")  # fmt: skip
 @click.pass_obj
 def audit(
     settings: Settings, since: str, until: dt.datetime | None, aged_after: str, fmt: str
@@ -140,11 +140,7 @@ def audit(
 
     end = until or dt.datetime.now(dt.UTC)
     start = parse_since(since, end)
-    if start >= end:
-        raise click.BadParameter(
-            f"the window is empty: {output.rfc3339(start)} is not before {output.rfc3339(end)}",
-            param_hint="'--since'",
-        )
+    check_window(start, end)
     result = run_audit(settings.journal, start, end, aged_after=parse_duration(aged_after, "--aged-after"))  # fmt: skip
     if fmt == "json":
         output.print_json(result.as_dict())

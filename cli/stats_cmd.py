@@ -14,7 +14,8 @@ import click
 
 from tradejournal.projections.present import STAT_DIMENSIONS
 
-from .main import Settings, cli, parse_timestamp
+from .main import Settings, check_window, cli, parse_timestamp, parse_zone
+from .output import ROW_FORMATS
 
 __all__ = ["stats"]
 
@@ -39,11 +40,13 @@ def _money(ctx: click.Context, param: click.Parameter, value: str) -> Decimal:
 @click.option("--tol", type=click.UNPROCESSED, callback=_money, default="0", show_default=True,
               metavar="MONEY", help="Breakeven tolerance: |net| <= MONEY is a breakeven.")  # fmt: skip
 @click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
-              help="Display time zone: weekday/hour/month breakdowns, Sharpe/Sortino days.")  # fmt: skip
+              callback=lambda c, p, v: parse_zone(v),
+              help="Display time zone (IANA, e.g. Europe/Paris): weekday/hour/month breakdowns, Sharpe/Sortino days.")  # fmt: skip
 @click.option("--mt5", is_flag=True, help="MetaTrader 5's report summary instead (33 figures).")
 @click.option("--defs", is_flag=True, help="Print the definitions and conventions, then stop.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="A table for people, or exact JSON.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="table",
+              show_default=True, help="table/markdown: the figures for people; csv/json(l): "
+              "every figure exactly, one record per group.")  # fmt: skip
 @click.pass_context
 def stats(
     ctx: click.Context,
@@ -78,6 +81,7 @@ def stats(
     from . import output
 
     settings: Settings = ctx.obj
+    check_window(since, until)
     if defs:
         _print_definitions(present.definitions(tol, tz))
         return
@@ -88,9 +92,11 @@ def stats(
         summary = mt5_summary(settings.journal, account=account)
         if fmt == "json":
             output.print_json(summary)
+        elif fmt in ("csv", "jsonl"):
+            output.print_rows(list(summary), [tuple(summary.values())], fmt)
         else:
             rows = present.mt5_rows(summary)
-            output.print_rows(["figure", "value"], rows, title=present.mt5_title(account))
+            output.print_rows(["figure", "value"], rows, fmt, title=present.mt5_title(account))
         return
     from tradejournal.projections import stats as journal_stats
 
@@ -98,20 +104,22 @@ def stats(
         settings.journal, by=by, since=since, until=until, account=account, tol=tol, tz=tz
     )
     selected = present.selection(account, since, until)
+    records = [figures] if by is None else [{"group": g, **f} for g, f in figures.items()]
     if fmt == "json":
-        output.print_json(
-            figures if by is None else [{"group": g, **f} for g, f in figures.items()]
-        )
+        output.print_json(figures if by is None else records)
+    elif fmt in ("csv", "jsonl"):
+        columns = list(records[0]) if records else ["group"]
+        output.print_rows(columns, [tuple(r.get(c) for c in columns) for r in records], fmt)
     elif by is None:
         title = present.overall_title(selected, tol, tz)
-        output.print_rows(["figure", "value"], present.overall_rows(figures), title=title)
-        click.echo("Definitions and conventions: tradejournal stats --defs")
+        output.print_rows(["figure", "value"], present.overall_rows(figures), fmt, title=title)
+        if fmt == "table":
+            click.echo("Definitions and conventions: tradejournal stats --defs")
     else:
         table = present.group_table(by, figures)
-        output.print_rows(
-            table.columns, table.rows, title=present.overall_title(selected, tol, tz, by)
-        )
-        for note in table.notes:
+        title = present.overall_title(selected, tol, tz, by)
+        output.print_rows(table.columns, table.rows, fmt, title=title)
+        for note in table.notes if fmt == "table" else ():
             click.echo(note)
 
 

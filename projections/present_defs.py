@@ -91,9 +91,10 @@ def definition(term: str, tol: Decimal | int = 0, tz: str = "UTC") -> str:
 
 
 CHART_DEFINITIONS: dict[str, str] = {
-    "equity": "Top: the equity curve (account snapshots, or cumulative realised P&L of closed "
-    "trades when the selection spans several accounts or has no snapshots). Bottom, in red: "
-    "the drawdown at each point = running peak - current value.",
+    "equity": "Top: the curve the max drawdown is measured on: each account's own curve (its "
+    "equity from snapshots, at least two; else its realised balance from closed trades) summed "
+    "on one timeline. Bottom, in red: the drawdown at each point = running peak - current "
+    "value of the P&L (deposits and withdrawals excluded).",
     "calendar": "One square per day from the first to the last close: net P&L of the trades "
     "closed that UTC day; green gains, red losses, the deeper the colour the larger relative to "
     "the biggest day; grey: no closed trade.",

@@ -201,6 +201,6 @@ def _tz_problems(key: str, name: str) -> list[tuple[str, str]]:
         return []
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder ("Europe")
         return [(key, f"{name!r} is not an IANA time zone (e.g. Europe/Athens, Etc/GMT-2)")]
     return []

@@ -65,6 +65,18 @@ class ReportData:
         """True when the selection holds at least one closed trade."""
         return bool(self.summary.get("trades"))
 
+    @property
+    def equity_caption(self) -> str:
+        """Which curve the equity chart draws: ``account A1 equity (snapshots)``, ``account B2
+        realised balance``, or ``A1 equity (snapshots) + B2 realised, summed``."""
+        kinds: dict[str, str] = self.summary.get("curve_by_account") or {}
+        if len(kinds) == 1:
+            ((acct, kind),) = kinds.items()
+            what = "equity (snapshots)" if kind == "equity" else "realised balance (closed trades)"
+            return f"account {acct} {what}"
+        parts = [f"{a} {'equity (snapshots)' if k == 'equity' else 'realised'}" for a, k in kinds.items()]  # fmt: skip
+        return " + ".join(parts) + ", summed" if parts else "no closed trade"
+
 
 def collect(
     journal_dir: PathLike,
@@ -90,7 +102,7 @@ def collect(
     sel = [_ts(since), _ts(until), account]
     con = connect_readonly(journal_dir)
     try:
-        source, eq_account, curve = _equity_curve(con, sel)
+        source, eq_account, curve = _equity_curve(con, sel, summary)
         r_rows = _run(con, f"SELECT r_multiple FROM trades WHERE {_SEL_CLOSED} ORDER BY close_ts, trade_id", sel)  # fmt: skip
         data = ReportData(
             since=_aware(since),
@@ -138,33 +150,24 @@ def _aware(value: dt.datetime | str | None) -> dt.datetime | None:
     return None if text is None else dt.datetime.fromisoformat(text)
 
 
-def _equity_curve(con: Any, sel: list[Any]) -> tuple[str, str | None, list[dict[str, Any]]]:
-    """The account equity curve when the selection is one account with snapshots, else the
-    cumulative realised P&L of closed trades (the same rule as ``stats``' drawdown source)."""
-    accounts = _run(
-        con, f"SELECT DISTINCT account FROM equity WHERE {_SEL_TS_ACCOUNT} ORDER BY 1", sel
-    )
-    traded = _run(con, f"SELECT DISTINCT account FROM trades WHERE {_SEL_CLOSED}", sel)
-    if len(accounts) == 1 and {a["account"] for a in traded} <= {accounts[0]["account"]}:
-        acct = accounts[0]["account"]
-        rows = _run(
-            con,
-            "SELECT ts, equity, balance, max(equity) OVER w - equity AS drawdown "
-            f"FROM equity WHERE {_SEL_TS_ACCOUNT} "
-            "WINDOW w AS (ORDER BY ts, seq ROWS UNBOUNDED PRECEDING) ORDER BY ts, seq",
-            sel,
-        )
-        if len(rows) >= 2:
-            return "equity", acct, rows
+def _equity_curve(
+    con: Any, sel: list[Any], summary: dict[str, Any]
+) -> tuple[str, str | None, list[dict[str, Any]]]:
+    """The curve ``stats`` measures its max drawdown on (``perf_curve``, docs/statistics.md):
+    each selected account's own curve -- its snapshots' equity (2 or more), else its realised
+    balance -- summed on one timeline. Per point: ts, equity (the summed value) and drawdown =
+    running peak of the P&L (cash flows excluded, the start a peak of 0) - P&L, as
+    ``perf_drawdown`` measures it; the source is ``stats``' ``drawdown_source``."""
     rows = _run(
         con,
-        "WITH c AS (SELECT close_ts AS ts, sum(net_pnl) OVER w AS equity FROM trades "
-        f"WHERE {_SEL_CLOSED} WINDOW w AS (ORDER BY close_ts, trade_id ROWS UNBOUNDED PRECEDING)) "
-        "SELECT ts, equity, greatest(max(equity) OVER (ORDER BY ts ROWS UNBOUNDED PRECEDING), 0)"
-        " - equity AS drawdown FROM c ORDER BY ts",
+        "SELECT ts, value AS equity, greatest(0, max(pnl) OVER w) - pnl AS drawdown "
+        "FROM perf_curve(since := ?, until := ?, acct := ?) "
+        "WINDOW w AS (ORDER BY n ROWS UNBOUNDED PRECEDING) ORDER BY n",
         sel,
     )
-    return "realised", None, rows
+    kinds: dict[str, str] = summary.get("curve_by_account") or {}
+    account = next(iter(kinds)) if len(kinds) == 1 else None
+    return str(summary.get("drawdown_source") or "realised"), account, rows
 
 
 _SEL_CREATED = _SEL_TS_HOST.replace("ts >=", "created_ts >=").replace("ts <", "created_ts <")

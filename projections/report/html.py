@@ -92,11 +92,7 @@ def _equity(d: ReportData) -> str:
         body = b.empty("Fewer than two equity points: no curve to draw.")
     else:
         points = [(r["ts"], float(r["equity"]), float(r["drawdown"])) for r in d.equity_curve]
-        what = (
-            f"account {d.equity_account} equity (snapshots)"
-            if d.equity_source == "equity"
-            else "cumulative realised P&L"
-        )
+        what = d.equity_caption
         body = f'<p class="src">{b.esc(what)}</p>' + svg.equity_chart(
             points, f"Equity and drawdown: {what}"
         )

@@ -81,11 +81,7 @@ def _nothing(ax: Any, title: str, text: str) -> None:
 
 
 def _equity(ax: Any, dd_ax: Any, data: ReportData) -> None:
-    what = (
-        f"Equity, account {data.equity_account}"
-        if data.equity_source == "equity"
-        else "Cumulative realised P&L"
-    )
+    what = f"Equity: {data.equity_caption}"
     if len(data.equity_curve) < 2:
         _nothing(ax, what, "fewer than two equity points")
         _nothing(dd_ax, "Drawdown", "no drawdown to draw")

@@ -88,7 +88,7 @@ def test_plain_decimal_drops_padding_without_exponents() -> None:
 
 
 def test_an_unknown_format_is_refused() -> None:
-    with pytest.raises(ValueError, match="fmt: must be one of table, json, jsonl, csv, markdown"):
+    with pytest.raises(ValueError, match="fmt: must be one of table, csv, json, jsonl, markdown"):
         print_rows(COLUMNS, ROWS, "xml")
 
 

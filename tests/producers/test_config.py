@@ -291,3 +291,14 @@ def test_patterns_and_unknown_names_are_explained_in_words() -> None:
         "scanner.interval_s = true: expected a number, found true or false",
         "scanner.bars = 300.5: expected an integer, found a number",
     ]
+
+
+def test_a_folder_of_the_zone_database_is_not_a_time_zone() -> None:
+    # ZoneInfo("Europe") raises IsADirectoryError (an OSError), not ZoneInfoNotFoundError
+    problems = _problems('[export]\ntz = "Europe"\n[mt5]\nserver_tz = "America"\n')
+
+    assert problems == [
+        "export.tz = \"Europe\": 'Europe' is not an IANA time zone (e.g. Europe/Athens, Etc/GMT-2)",
+        "mt5.server_tz = \"America\": 'America' is not an IANA time zone"
+        " (e.g. Europe/Athens, Etc/GMT-2)",
+    ]

@@ -80,7 +80,7 @@ def test_summary_cards_of_all_accounts(session_dir: Path) -> None:
         "Sharpe": "n/a",
     }
     assert page.sections == SECTIONS
-    assert "cumulative realised P&L" in "".join(page.text)
+    assert "A1 equity (snapshots) + B2 realised, summed" in "".join(page.text)
 
 
 def test_one_account_uses_its_equity_curve(session_dir: Path) -> None:
@@ -96,6 +96,21 @@ def test_one_account_uses_its_equity_curve(session_dir: Path) -> None:
     assert page.cards["Expectancy"] == "116.67"
     assert page.cards["Expectancy (R)"] == "+0.00 R"
     assert page.cards["Max drawdown"] == "70.00 (0.70%)"
+
+
+def test_several_accounts_chart_the_curve_of_the_drawdown_card(session_dir: Path) -> None:
+    # A1's snapshots + B2's realised balance (0 from the first open at 0.5 h, +100 at 1.8 h),
+    # summed on one timeline: the chart's deepest drawdown is the card's 10150 -> 10080 = 70
+    data = collect(session_dir)
+    curve = [(r["ts"], float(r["equity"]), float(r["drawdown"])) for r in data.equity_curve]
+    assert curve == [
+        (at(0), 10000.0, 0.0), (at(0.5), 10000.0, 0.0), (at(1), 10050.0, 0.0),
+        (at(1.8), 10150.0, 0.0), (at(2), 10080.0, 70.0), (at(3), 10200.0, 0.0),
+    ]  # fmt: skip
+    assert max(dd for _, _, dd in curve) == float(data.summary["max_drawdown"]) == 70.0
+    assert data.equity_source == data.summary["drawdown_source"] == "mixed"
+    text = "".join(_parse(render_html(data)).text)
+    assert "A1 equity (snapshots) + B2 realised, summed" in text
 
 
 def test_selection_by_close_time(session_dir: Path) -> None:
