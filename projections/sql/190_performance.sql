@@ -109,14 +109,28 @@ snaps2 AS (
         equity - coalesce(lag(equity) OVER w, 0) AS dv
     FROM snaps WINDOW w AS (PARTITION BY account ORDER BY ts, seq)
 ),
+marks AS (
+    -- the snapshots and the cash flows of equity-curve accounts in one (ts, seq) order: the
+    -- running sum of the flows at each snapshot, so a snapshot's cash flow (the flows after the
+    -- previous snapshot up to it) is a difference of two sums, not a range join
+    SELECT fl.account, fl.ts, fl.seq, fl.amount, FALSE AS is_snap
+    FROM flows fl JOIN k ON k.account IS NOT DISTINCT FROM fl.account AND k.curve = 'equity'
+    UNION ALL
+    SELECT account, ts, seq, 0, TRUE FROM snaps2
+),
+marks2 AS (
+    SELECT *, sum(amount) OVER (PARTITION BY account ORDER BY ts, seq ROWS UNBOUNDED PRECEDING)
+        AS flows_so_far
+    FROM marks
+),
 snap_cf AS (
-    SELECT s.account, s.ts, s.seq, any_value(s.dv) AS dv,
-        CASE WHEN any_value(s.prev_ts) IS NULL THEN any_value(s.equity)
-             ELSE coalesce(sum(fl.amount), 0) END AS cf
+    SELECT s.account, s.ts, s.seq, s.dv,
+        CASE WHEN s.prev_ts IS NULL THEN s.equity
+             ELSE m.flows_so_far - lag(m.flows_so_far) OVER (PARTITION BY s.account ORDER BY s.ts, s.seq)
+        END AS cf
     FROM snaps2 s
-    LEFT JOIN flows fl ON fl.account IS NOT DISTINCT FROM s.account AND s.prev_ts IS NOT NULL
-        AND (fl.ts, fl.seq) > (s.prev_ts, s.prev_seq) AND (fl.ts, fl.seq) <= (s.ts, s.seq)
-    GROUP BY s.account, s.ts, s.seq
+    JOIN marks2 m ON m.is_snap AND m.account IS NOT DISTINCT FROM s.account
+        AND m.ts = s.ts AND m.seq = s.seq
 ),
 pts AS (
     SELECT account, ts, cls, seq, trade_id, dv, cf FROM realised
