@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-LOCK   := requirements.lock
+LOCK   := requirements.txt
 # The lock holds the exact versions (with hashes) the tests pass with, for every platform;
 # pyproject.toml keeps the compatible ranges library users get.
 COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \

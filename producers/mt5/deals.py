@@ -17,9 +17,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
 
 from tradejournal.events import AccountBalanceChanged, DealFilled, Event
+
+from .api.records import TradeDeal
 
 __all__ = [
     "BALANCE_KINDS",
@@ -178,30 +179,9 @@ def deal_to_event(
     )
 
 
-class _TradeDeal(Protocol):
-    """The fields of the terminal's ``TradeDeal`` tuple this translation reads."""
-
-    ticket: int
-    order: int
-    time: int
-    time_msc: int
-    type: int
-    entry: int
-    magic: int
-    position_id: int
-    reason: int
-    volume: float
-    price: float
-    commission: float
-    swap: float
-    profit: float
-    fee: float
-    symbol: str
-    comment: str
-
-
-def from_trade_deal(deal: _TradeDeal, to_utc: Callable[[int], dt.datetime]) -> Mt5Deal:
-    """A terminal ``TradeDeal`` (``history_deals_get``) as :class:`Mt5Deal`.
+def from_trade_deal(deal: TradeDeal, to_utc: Callable[[int], dt.datetime]) -> Mt5Deal:
+    """A terminal ``TradeDeal`` (``history_deals_get``; the real package's tuple or an RPyC proxy
+    with the same fields works too) as :class:`Mt5Deal`.
 
     ``to_utc`` converts the deal's ``time_msc`` (broker-server milliseconds) to aware UTC (see
     ``config.ServerClock.to_utc_msc``). Floats become decimals through their shortest repr
