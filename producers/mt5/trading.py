@@ -110,13 +110,7 @@ class Trader:
         action = int(request.get("action", 0))
         before = self._position(request) if action == TRADE_ACTION_SLTP else None
         result = self.terminal.order_send(request)
-        env: dict[str, Any] = {
-            "ts": self.recorder.now(),
-            "producer": self.recorder.producer,
-            "account": self.recorder.account,
-            "correlation_id": correlation_id,
-            "causation_id": causation_id,
-        }
+        env = self.recorder.envelope(correlation_id=correlation_id, causation_id=causation_id)
         if result is None or result.retcode not in OK_RETCODES:
             if result is None:
                 self.api_errors += 1
