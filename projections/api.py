@@ -349,12 +349,9 @@ def trades(
     account: str | None = None,
     until: dt.datetime | str | None = None,
 ) -> list[dict[str, Any]]:
-    """Return trades (one dict per row of ``trades``) ordered by open time.
-
-    ``open``: True only open ones, False only closed ones; ``since``: opened or closed at or
-    after that time; ``until``: opened or closed before it (exclusive). Both: the trades whose
-    open-to-close span meets the window.
-    """
+    """Return trades (one dict per row of ``trades``) ordered by open time. ``open``: True only
+    open ones, False only closed ones; ``since`` / ``until``: opened or closed at or after / before
+    (exclusive) that time; both: the trades whose open-to-close span meets the window."""
     status = None if open is None else ("open" if open else "closed")
     con = _connect(journal_dir)
     try:
