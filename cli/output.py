@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 import os
 import sys
 import unicodedata
@@ -133,7 +134,8 @@ def print_rows(
     """Print rows as a rich table, a JSON array, JSON lines, CSV or a Markdown table.
 
     Every format writes a value the same way (``text``): timestamps as RFC 3339 UTC, decimals
-    exactly as given (JSON: as numbers, never via float), infinite or NaN floats as JSON null.
+    exactly as given (JSON: as numbers, never via float), infinite or NaN numbers as JSON null
+    (an empty cell in CSV, as None).
     """
     out = sys.stdout
     if fmt == "table":
@@ -222,11 +224,15 @@ def print_json(value: Any) -> None:
 
 
 def text(value: Any) -> str:
-    """Return one value as text: None empty, timestamps RFC 3339 UTC, decimals exactly."""
+    """Return one value as text: None empty, timestamps RFC 3339 UTC, decimals exactly; an
+    infinite or NaN number is empty too, as JSON writes it null (an infinite profit factor is
+    flagged by ``profit_factor_is_inf``)."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         return rfc3339(value)
+    if isinstance(value, float | Decimal) and not math.isfinite(value):
+        return ""
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, list | tuple | dict):

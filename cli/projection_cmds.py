@@ -24,7 +24,7 @@ from tradejournal.projections.present_trades import (
     trade_cells,
 )
 
-from .main import Settings, cli, parse_timestamp, plural
+from .main import Settings, check_window, cli, parse_timestamp, plural
 from .output import ROW_FORMATS
 
 __all__ = ["rebuild", "sql", "trade", "trades"]
@@ -139,6 +139,8 @@ def sql(
 @click.option("--symbol", metavar="SYMBOL", help="Only this symbol.")
 @click.option("--since", callback=lambda c, p, v: parse_timestamp(v, "--since"), metavar="TS",
               help="Trades opened or closed at or after TS (RFC 3339 or YYYY-MM-DD; UTC).")  # fmt: skip
+@click.option("--until", callback=lambda c, p, v: parse_timestamp(v, "--until"), metavar="TS",
+              help="Trades opened or closed before TS (exclusive; a bare date is its midnight).")  # fmt: skip
 @click.option("--account", metavar="LABEL", help="Only this trading account.")
 @click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="table",
               show_default=True, help="table/markdown: the main columns; csv/json(l): all.")  # fmt: skip
@@ -148,6 +150,7 @@ def trades(
     open_: bool | None,
     symbol: str | None,
     since: dt.datetime | None,
+    until: dt.datetime | None,
     account: str | None,
     fmt: str,
 ) -> None:
@@ -155,19 +158,23 @@ def trades(
 
     A table shows the main columns (ids, side, times, volume, entry/exit, initial stop, net
     P&L, R, close reason, strategy); csv and json give every column of the trades table,
-    with exact decimals. `tradejournal trade POSITION_ID` tells one trade's whole story.
+    with exact decimals. --since and --until together keep the trades whose open-to-close
+    span meets the window. `tradejournal trade POSITION_ID` tells one trade's whole story.
 
     Example:
 
     \b
         tradejournal trades --closed --symbol EURUSD
-        tradejournal trades --since 2026-03-01 --format csv > trades.csv
+        tradejournal trades --since 2026-03-01 --until 2026-04-01 --format csv > march.csv
     """
     from tradejournal.projections import trades as list_trades
 
     from . import output
 
-    found = list_trades(settings.journal, open=open_, symbol=symbol, since=since, account=account)
+    check_window(since, until)
+    found = list_trades(
+        settings.journal, open=open_, symbol=symbol, since=since, until=until, account=account
+    )
     if fmt in ("table", "markdown"):
         rows = [trade_cells(t) for t in found]
         headers = list(TRADE_COLUMNS.values())

@@ -8,6 +8,7 @@ from ._base import Event, Price, UtcDatetime, Volume
 
 __all__ = ["OrderCancelled", "OrderModified", "OrderPlaced", "OrderRejected", "OrderType"]
 
+# In the order of MT5's ORDER_TYPE_* values (0 = buy … 8 = close_by): the MT5 producer indexes it.
 OrderType = Literal[
     "buy",
     "sell",

@@ -347,12 +347,11 @@ def trades(
     symbol: str | None = None,
     since: dt.datetime | str | None = None,
     account: str | None = None,
+    until: dt.datetime | str | None = None,
 ) -> list[dict[str, Any]]:
-    """Return trades (one dict per row of ``trades``) ordered by open time.
-
-    ``open``: True only open ones, False only closed ones; ``since``: opened or closed at or
-    after that time.
-    """
+    """Return trades (one dict per row of ``trades``) ordered by open time. ``open``: True only
+    open ones, False only closed ones; ``since`` / ``until``: opened or closed at or after / before
+    (exclusive) that time; both: the trades whose open-to-close span meets the window."""
     status = None if open is None else ("open" if open else "closed")
     con = _connect(journal_dir)
     try:
@@ -360,8 +359,9 @@ def trades(
             con,
             "SELECT * FROM trades WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR symbol = $2)"
             " AND ($3 IS NULL OR greatest(open_ts, coalesce(close_ts, open_ts)) >= CAST($3 AS TIMESTAMPTZ))"
+            " AND ($5 IS NULL OR least(open_ts, coalesce(close_ts, open_ts)) < CAST($5 AS TIMESTAMPTZ))"
             " AND ($4 IS NULL OR account = $4) ORDER BY open_ts NULLS FIRST, trade_id",
-            [status, symbol, _ts(since), account],
+            [status, symbol, _ts(since), account, _ts(until)],
         )
     finally:
         con.close()

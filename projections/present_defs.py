@@ -26,7 +26,7 @@ DEFINITIONS = (
     ("breakeven", "Counted separately (B). Win rate = W / (W + L), breakevens excluded; "
      "'win rate incl. BE' = W / N. A breakeven breaks a streak."),
     ("profit factor", "Sum of wins / |sum of losses|. No losing trade: inf, flagged "
-     "(JSON: null with profit_factor_is_inf), never 0."),
+     "(JSON: null, CSV: an empty cell, with profit_factor_is_inf true), never 0."),
     ("payoff ratio", "Average win / |average loss| - neither R nor profit factor."),
     ("expectancy", "Mean net P&L per trade (money); in R: the mean R-multiple (Van Tharp)."),
     ("R basis", "R = net P&L / initial risk; initial risk = |entry - initial SL| x volume x "

@@ -70,9 +70,7 @@ class Alerts:
         acct = self.recorder.account
         event = AlertRaised(
             id=f"mt5:{acct}:alert:{kind}:{key}" if key else self.recorder.new_id(),
-            ts=now,
-            producer=self.recorder.producer,
-            account=acct,
+            **self.recorder.envelope(now),
             level=level,
             kind=kind,
             message=message,

@@ -21,6 +21,7 @@ from tradejournal.events import (
     SymbolSpecChanged,
     new_id,
 )
+from tradejournal.events.order import OrderType
 
 from .api.constants import (
     ORDER_STATE_CANCELED,
@@ -60,7 +61,7 @@ def history_order_events(
     to_utc = settings.server_time.to_utc_msc
     env: dict[str, Any] = {"producer": settings.producer, "account": account}
     known = state.orders.get(o.ticket)
-    type_ = ORDER_TYPES[o.type] if 0 <= o.type < len(ORDER_TYPES) else "buy"
+    type_: OrderType = ORDER_TYPES[o.type] if 0 <= o.type < len(ORDER_TYPES) else "buy"
     if known is None:
         price = o.price_open or o.price_current
         out.append(
@@ -70,7 +71,7 @@ def history_order_events(
                 ts=to_utc(o.time_setup_msc or o.time_setup * 1000),
                 order_ticket=o.ticket,
                 symbol=o.symbol,
-                order_type=type_,  # type: ignore[arg-type]
+                order_type=type_,
                 volume=dec(o.volume_initial),
                 price=dec(price),
                 sl=price_or_none(o.sl),
@@ -108,7 +109,7 @@ def history_order_events(
                 ts=done,
                 order_ticket=o.ticket,
                 symbol=o.symbol,
-                order_type=type_,  # type: ignore[arg-type]
+                order_type=type_,
                 retcode=TRADE_RETCODE_REJECT,
                 comment=o.comment,
                 action="pending" if o.type >= 2 else "deal",

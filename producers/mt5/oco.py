@@ -71,21 +71,11 @@ class OcoManager:
                 correlation_id=correlation_id,
             )
             return None
-        self.recorder.record(
-            [
-                OcoCreated(
-                    id=f"mt5:{self.recorder.account}:oco:{group}:created",
-                    ts=self.recorder.now(),
-                    producer=self.recorder.producer,
-                    account=self.recorder.account,
-                    correlation_id=correlation_id,
-                    oco_group_id=group,
-                    symbol=str(leg_a.get("symbol", "")),
-                    leg_a_ticket=int(a.order),
-                    leg_b_ticket=int(b.order),
-                )
-            ]
-        )
+        self._record(
+            OcoCreated, group, "created", correlation_id=correlation_id,
+            symbol=str(leg_a.get("symbol", "")), leg_a_ticket=int(a.order),
+            leg_b_ticket=int(b.order),
+        )  # fmt: skip
         return group
 
     def check(self) -> list[Event]:
@@ -156,37 +146,26 @@ class OcoManager:
         return sent + self._failed(group, "cancel_refused", int(code), str(text))
 
     def _triggered(self, group: str, filled: int, other: int, latency: float | None) -> list[Event]:
-        return self.recorder.record(
-            [
-                OcoTriggered(
-                    id=f"mt5:{self.recorder.account}:oco:{group}:settled",
-                    ts=self.recorder.now(),
-                    producer=self.recorder.producer,
-                    account=self.recorder.account,
-                    oco_group_id=group,
-                    filled_ticket=filled,
-                    cancel_ticket=other,
-                    cancel_latency_ms=latency,
-                )
-            ]
-        )
+        return self._record(
+            OcoTriggered, group, "settled", filled_ticket=filled, cancel_ticket=other,
+            cancel_latency_ms=latency,
+        )  # fmt: skip
 
     def _failed(self, group: str, kind: str, retcode: int | None, error: str) -> list[Event]:
         now = self.recorder.now()
-        out = self.recorder.record(
-            [
-                OcoFailed(
-                    id=f"mt5:{self.recorder.account}:oco:{group}:settled",
-                    ts=now,
-                    producer=self.recorder.producer,
-                    account=self.recorder.account,
-                    oco_group_id=group,
-                    kind=kind,  # type: ignore[arg-type]
-                    retcode=retcode,
-                    error=error,
-                )
-            ]
+        out = self._record(
+            OcoFailed, group, "settled", ts=now, kind=kind, retcode=retcode, error=error
         )
         return out + self.alerts.raise_(
             "critical", "oco_failed", f"OCO group {group}: {kind} ({error})", now, key=group
         )
+
+    def _record(
+        self, event_type: type[Event], group: str, step: str, /,
+        ts: dt.datetime | None = None, **fields: Any,
+    ) -> list[Event]:  # fmt: skip
+        """Journal the group's ``step`` (``created`` | ``settled``: its id says so, once only)."""
+        rec = self.recorder
+        fields["oco_group_id"] = group
+        event_id = f"mt5:{rec.account}:oco:{group}:{step}"
+        return rec.record([event_type(id=event_id, **rec.envelope(ts), **fields)])

@@ -4,12 +4,14 @@ One :class:`Recorder` per account is shared by the poller, the order wrapper and
 trailing managers: before acting each calls :meth:`Recorder.catch_up` (which folds in whatever
 any writer appended since), and every event it writes goes through :meth:`Recorder.record`, which
 appends all-or-nothing and then catches up, so the state always equals the journal.
+:meth:`Recorder.envelope` gives the fields every event of the account shares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from tradejournal.events import Event, new_id
 from tradejournal.store import Journal, snapshot
@@ -86,3 +88,8 @@ class Recorder:
     def now(self) -> dt.datetime:
         """The producers' current time (aware UTC)."""
         return self.clock()
+
+    def envelope(self, ts: dt.datetime | None = None, **links: Any) -> dict[str, Any]:
+        """The envelope fields of an event of this account: ``ts`` (default now), the producer,
+        the account and ``links`` (correlation_id, causation_id)."""
+        return {"ts": ts or self.now(), "producer": self.producer, "account": self.account, **links}

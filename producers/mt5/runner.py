@@ -32,7 +32,7 @@ from .poller import Mt5Error, Mt5Poller, PollerSettings
 from .recorder import utc_now
 from .trailing import TrailingManager, TrailingSettings
 
-__all__ = ["Mt5Runner", "connect", "server_clock", "terminal_from_config"]
+__all__ = ["Mt5Runner", "connect", "mt5_password", "server_clock", "terminal_from_config"]
 
 
 def terminal_from_config(config: Config) -> Any:
@@ -72,21 +72,30 @@ def terminal_from_config(config: Config) -> Any:
     return open_terminal("metatrader5")
 
 
+def mt5_password(config: Config, environ: Mapping[str, str] | None = None) -> str | None:
+    """The password :func:`connect` logs in with: from the environment variable
+    ``mt5.password_env`` names when ``mt5.login`` is set, else None (ConfigError when unset)."""
+    if not config.mt5.login:
+        return None
+    return config.mt5.password(dict(os.environ if environ is None else environ))
+
+
 def connect(terminal: Any, config: Config, environ: Mapping[str, str] | None = None) -> None:
     """``initialize()`` the terminal (and log in when ``mt5.login`` is set); raise Mt5Error.
 
-    The password comes from the environment variable named by ``mt5.password_env``; it is
-    passed to the terminal only and appears in no message.
+    The password is :func:`mt5_password`'s; it is passed to the terminal only and appears in
+    no message.
     """
     m = config.mt5
     kwargs: dict[str, Any] = {"timeout": m.timeout_ms}
-    if m.terminal_path:
-        kwargs["path"] = m.terminal_path
-    if m.login:
-        env = dict(os.environ if environ is None else environ)
-        kwargs.update(login=m.login, password=m.password(env), server=m.server or None)
-    path = kwargs.pop("path", None)
-    ok = terminal.initialize(path, **kwargs) if path else terminal.initialize(**kwargs)
+    password = mt5_password(config, environ)
+    if password is not None:
+        kwargs.update(login=m.login, password=password, server=m.server or None)
+    ok = (
+        terminal.initialize(m.terminal_path, **kwargs)
+        if m.terminal_path
+        else terminal.initialize(**kwargs)
+    )
     if not ok:
         code, text = terminal.last_error()
         who = f" as {m.login}" if m.login else ""
@@ -156,8 +165,7 @@ class Mt5Runner:
 
     def run_once(self) -> list[Event]:
         """One cycle: advance a paper feed, poll, settle OCO, trail, scan when due."""
-        if self._feed is not None:
-            self.terminal.run_feed(self._feed, max_ticks=len(self.config.paper.symbols))
+        self.advance_prices()
         out = self.poller.poll_once()
         if self.oco is not None and self._due("oco", self.config.oco.check_interval_s):
             out += self.oco.check()
@@ -166,6 +174,14 @@ class Mt5Runner:
         if self.scanner is not None and self._due("scanner", self.config.scanner.interval_s):
             out += self.scanner.scan_once()
         return out
+
+    def advance_prices(self) -> int:
+        """Move a paper terminal's prices by one quote per ``paper.symbols`` from the
+        ``paper.feed`` (each cycle does, before polling); the quotes applied (0 for a real
+        terminal)."""
+        if self._feed is None:
+            return 0
+        return int(self.terminal.run_feed(self._feed, max_ticks=len(self.config.paper.symbols)))
 
     def run(
         self,

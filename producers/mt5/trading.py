@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from tradejournal.events import (
     Event,
@@ -22,6 +22,7 @@ from tradejournal.events import (
     OrderRejected,
     PositionStopMoved,
 )
+from tradejournal.events.order import OrderType
 from tradejournal.producers.config.serverclock import ServerClock
 
 from .api.constants import (
@@ -39,17 +40,8 @@ from .recorder import Recorder
 
 __all__ = ["ORDER_TYPES", "OK_RETCODES", "Trader", "dec", "price_or_none", "r_at"]
 
-ORDER_TYPES = (
-    "buy",
-    "sell",
-    "buy_limit",
-    "sell_limit",
-    "buy_stop",
-    "sell_stop",
-    "buy_stop_limit",
-    "sell_stop_limit",
-    "close_by",
-)
+ORDER_TYPES: tuple[OrderType, ...] = get_args(OrderType)
+"""The journal's order type for each MT5 ``ORDER_TYPE_*`` value (the index), in the Literal's order."""
 OK_RETCODES = frozenset({TRADE_RETCODE_DONE, TRADE_RETCODE_DONE_PARTIAL, TRADE_RETCODE_PLACED})
 _ACTIONS = {
     TRADE_ACTION_DEAL: "deal",
@@ -118,13 +110,7 @@ class Trader:
         action = int(request.get("action", 0))
         before = self._position(request) if action == TRADE_ACTION_SLTP else None
         result = self.terminal.order_send(request)
-        env: dict[str, Any] = {
-            "ts": self.recorder.now(),
-            "producer": self.recorder.producer,
-            "account": self.recorder.account,
-            "correlation_id": correlation_id,
-            "causation_id": causation_id,
-        }
+        env = self.recorder.envelope(correlation_id=correlation_id, causation_id=causation_id)
         if result is None or result.retcode not in OK_RETCODES:
             if result is None:
                 self.api_errors += 1
@@ -149,7 +135,7 @@ class Trader:
                     id=f"mt5:{acct}:order:{ticket}:placed",
                     order_ticket=ticket,
                     symbol=str(request.get("symbol", "")),
-                    order_type=type_,  # type: ignore[arg-type]
+                    order_type=type_,
                     volume=dec(result.volume or request["volume"]),
                     price=dec(price if action == TRADE_ACTION_DEAL else request.get("price", 0)),
                     sl=price_or_none(request.get("sl")),
@@ -248,7 +234,7 @@ class Trader:
             id=self.recorder.new_id(),
             order_ticket=ticket,
             symbol=symbol or "?",
-            order_type=ORDER_TYPES[int(type_)]  # type: ignore[arg-type]
+            order_type=ORDER_TYPES[int(type_)]
             if action in (TRADE_ACTION_DEAL, TRADE_ACTION_PENDING) and type_ is not None
             else None,
             volume=dec(volume) if volume else None,

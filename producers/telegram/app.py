@@ -96,13 +96,7 @@ class BotRunner:
         """Initialize, journal ``bot.started``, re-arm pending expiries, start jobs and polling."""
         await self.app.initialize()
         sink = self.svc.sink
-        await sink.emit(
-            [
-                BotStarted(
-                    id=sink.new_id(), ts=sink.now(), producer="telegram", pid=sink.stamps.pid()
-                )
-            ]
-        )
+        await sink.record(BotStarted, pid=sink.stamps.pid())
         for rec in list(self.svc.state.pending.values()):
             recommend.schedule_expiry(self.app, rec)
         schedule_jobs(self.app)
@@ -122,17 +116,7 @@ class BotRunner:
             if self.app.running:
                 await self.app.stop()
             sink = self.svc.sink
-            await self.svc.sink.emit(
-                [
-                    BotStopped(
-                        id=sink.new_id(),
-                        ts=sink.now(),
-                        producer="telegram",
-                        pid=sink.stamps.pid(),
-                        reason=reason,
-                    )  # fmt: skip
-                ]
-            )
+            await sink.record(BotStopped, pid=sink.stamps.pid(), reason=reason)
         finally:
             await self.app.shutdown()
             await self.svc.llm.close()

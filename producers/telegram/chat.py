@@ -34,19 +34,10 @@ async def start_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     conv = svc.state.conversations.get((chat_id, user_id))
     if conv is None:
         conv = Conversation(svc.sink.new_id(), chat_id, user_id)
-        await svc.sink.emit(
-            [
-                ConversationStarted(
-                    id=svc.sink.new_id(),
-                    ts=svc.sink.now(),
-                    producer="telegram",
-                    conversation_id=conv.conversation_id,
-                    user_id=user_id,
-                    chat_id=chat_id,
-                    causation_id=action_id(update, context),
-                )  # fmt: skip
-            ]
-        )
+        await svc.sink.record(
+            ConversationStarted, conversation_id=conv.conversation_id, user_id=user_id,
+            chat_id=chat_id, causation_id=action_id(update, context),
+        )  # fmt: skip
         svc.state.conversations[(chat_id, user_id)] = conv
     question = " ".join(context.args or [])
     if question:
@@ -76,13 +67,11 @@ async def _ask(
 ) -> None:
     cause = action_id(update, context)
     message = update.effective_message
-    mine = ConversationMessage(
-        id=f"{cause}:message", ts=svc.sink.now(), producer="telegram",
-        conversation_id=conv.conversation_id, role="user", content=text, user_id=conv.user_id,
-        chat_id=conv.chat_id, message_id=message.message_id if message else None,
-        causation_id=cause,
+    mine = await svc.sink.record(
+        ConversationMessage, id=f"{cause}:message", conversation_id=conv.conversation_id,
+        role="user", content=text, user_id=conv.user_id, chat_id=conv.chat_id,
+        message_id=message.message_id if message else None, causation_id=cause,
     )  # fmt: skip
-    await svc.sink.emit([mine])
     conv.messages.append({"role": "user", "content": text})
     history = conv.messages[-svc.settings.history_limit :]
     prompt = [{"role": "system", "content": svc.settings.chat_system_prompt}, *history]
@@ -94,14 +83,13 @@ async def _ask(
         await answer(update, context, result.user_message)
         return
     call = result.call
-    reply = ConversationMessage(
-        id=svc.sink.new_id(), ts=svc.sink.now(), producer="llm", conversation_id=conv.conversation_id, role="assistant",
-        content=result.content, model=call.model, prompt_tokens=call.prompt_tokens,
-        completion_tokens=call.completion_tokens, cost_usd=call.cost_usd,
-        latency_ms=call.latency_ms, response_id=call.response_id, user_id=conv.user_id,
-        chat_id=conv.chat_id, causation_id=call.id,
+    await svc.sink.record(
+        ConversationMessage, producer="llm", conversation_id=conv.conversation_id,
+        role="assistant", content=result.content, model=call.model,
+        prompt_tokens=call.prompt_tokens, completion_tokens=call.completion_tokens,
+        cost_usd=call.cost_usd, latency_ms=call.latency_ms, response_id=call.response_id,
+        user_id=conv.user_id, chat_id=conv.chat_id, causation_id=call.id,
     )  # fmt: skip
-    await svc.sink.emit([reply])
     conv.messages.append({"role": "assistant", "content": result.content})
     await answer(update, context, result.content or "(no answer)")
 
@@ -114,16 +102,8 @@ async def end_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if conv is None:
         await answer(update, context, "No conversation is open.")
         return
-    await svc.sink.emit(
-        [
-            ConversationEnded(
-                id=svc.sink.new_id(),
-                ts=svc.sink.now(),
-                producer="telegram",
-                conversation_id=conv.conversation_id,
-                reason="user",
-                causation_id=action_id(update, context),
-            )  # fmt: skip
-        ]
-    )
+    await svc.sink.record(
+        ConversationEnded, conversation_id=conv.conversation_id, reason="user",
+        causation_id=action_id(update, context),
+    )  # fmt: skip
     await answer(update, context, f"Conversation ended ({len(conv.messages)} messages).")

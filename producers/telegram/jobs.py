@@ -52,19 +52,10 @@ async def scanner_job(context: CallbackContext) -> None:  # type: ignore[type-ar
         if signal.reason:
             text += f"\n{signal.reason}"
         await context.bot.send_message(owner, text)
-        await svc.sink.emit(
-            [
-                SignalNotified(
-                    id=f"{signal.id}:notified:{owner}",
-                    ts=svc.sink.now(),
-                    producer="telegram",
-                    signal_id=signal.signal_id,
-                    chat_id=owner,
-                    correlation_id=signal.id,
-                    causation_id=signal.id,
-                )  # fmt: skip
-            ]
-        )
+        await svc.sink.record(
+            SignalNotified, id=f"{signal.id}:notified:{owner}", signal_id=signal.signal_id,
+            chat_id=owner, correlation_id=signal.id, causation_id=signal.id,
+        )  # fmt: skip
 
 
 async def mt5_job(context: CallbackContext) -> None:  # type: ignore[type-arg]

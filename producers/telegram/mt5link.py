@@ -4,18 +4,20 @@
 managers of one account. Everything that touches the terminal runs in a worker thread under one
 ``asyncio.Lock``: the terminal and the recorder are synchronous and not shared across threads.
 ``execute`` sends a market order for a recommendation (journaled by the ``Trader`` as
-``order.placed`` with the recommendation id, or ``order.rejected``); ``run_once`` is one poll
-plus one OCO check plus one trailing pass (the JobQueue's MT5 job).
+``order.placed`` with the recommendation id, or ``order.rejected``); ``run_once`` is one price
+move (``advance``: the MT5 runner's, for a paper terminal) plus one poll, one OCO check and one
+trailing pass (the JobQueue's MT5 job).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from tradejournal.events import Event, RecommendationIssued
-from tradejournal.producers.mt5 import Mt5Poller, OcoManager, PaperTerminal, TrailingManager
+from tradejournal.producers.mt5 import Mt5Poller, OcoManager, TrailingManager
 from tradejournal.producers.mt5.api.constants import (
     ORDER_FILLING_IOC,
     ORDER_TIME_GTC,
@@ -41,12 +43,14 @@ class Mt5Link:
         trailing: TrailingManager | None = None,
         magic: int = 0,
         deviation_points: int = 20,
+        advance: Callable[[], object] | None = None,
     ) -> None:
         self.poller = poller
         self.oco = oco
         self.trailing = trailing
         self.magic = magic
         self.deviation_points = deviation_points
+        self.advance = advance
         self.lock = asyncio.Lock()
 
     @property
@@ -62,13 +66,13 @@ class Mt5Link:
             return await asyncio.to_thread(self._send, rec, volume, causation_id)
 
     async def run_once(self) -> list[Event]:
-        """One poll, one OCO check, one trailing pass; the events written."""
+        """One price move, one poll, one OCO check, one trailing pass; the events written."""
         async with self.lock:
             return await asyncio.to_thread(self._cycle)
 
     def _cycle(self) -> list[Event]:
-        if isinstance(self.terminal, PaperTerminal):
-            self.terminal.step(1)  # a paper session's prices move once per poll
+        if self.advance is not None:
+            self.advance()
         written = self.poller.poll_once()
         if self.oco is not None:
             written += self.oco.check()

@@ -107,19 +107,10 @@ async def _variant(svc: BotServices, user_id: int, cause: str) -> str:
     key = (svc.settings.experiment_id, user_id)
     if key not in svc.state.variants:
         variant = assign_variant(key[0], user_id, list(svc.settings.plan_variants))
-        await svc.sink.emit(
-            [
-                ExperimentAssigned(
-                    id=f"experiment:{key[0]}:user:{user_id}",
-                    ts=svc.sink.now(),
-                    producer="telegram",
-                    experiment_id=key[0],
-                    user_id=user_id,
-                    variant=variant,
-                    causation_id=cause,
-                )  # fmt: skip
-            ]
-        )
+        await svc.sink.record(
+            ExperimentAssigned, id=f"experiment:{key[0]}:user:{user_id}", experiment_id=key[0],
+            user_id=user_id, variant=variant, causation_id=cause,
+        )  # fmt: skip
         svc.state.variants[key] = variant
     return svc.state.variants[key]
 
@@ -138,29 +129,18 @@ async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     _cancel_expiry(context.application, rec_id)
     cause = action_id(update, context)
     if verb == "d":
-        await svc.sink.emit(
-            [
-                RecommendationDismissed(
-                    id=svc.sink.new_id(),
-                    ts=svc.sink.now(),
-                    producer="telegram",
-                    recommendation_id=rec_id,
-                    user_id=user_id,
-                    correlation_id=rec.correlation_id,
-                    causation_id=cause,
-                )  # fmt: skip
-            ]
-        )
+        await svc.sink.record(
+            RecommendationDismissed, recommendation_id=rec_id, user_id=user_id,
+            correlation_id=rec.correlation_id, causation_id=cause,
+        )  # fmt: skip
         await query.answer("Dismissed")
         await query.edit_message_text(plan_text(rec) + "\n\nDismissed.")
         return
     await query.answer("Sending the order…")
-    approved = RecommendationApproved(
-        id=svc.sink.new_id(), ts=svc.sink.now(), producer="telegram", recommendation_id=rec_id,
-        user_id=user_id,
+    approved = await svc.sink.record(
+        RecommendationApproved, recommendation_id=rec_id, user_id=user_id,
         correlation_id=rec.correlation_id, causation_id=cause,
     )  # fmt: skip
-    await svc.sink.emit([approved])
     await query.edit_message_text(plan_text(rec) + "\n\n" + await _execute(svc, rec, approved.id))
 
 
@@ -176,33 +156,15 @@ async def _execute(svc: BotServices, rec: RecommendationIssued, cause: str) -> s
         ok, ticket, position = done.ok, done.order_ticket, done.position_id
         result_error, retcode = done.error, done.retcode
     if ok:
-        await svc.sink.emit(
-            [
-                RecommendationExecuted(
-                    id=svc.sink.new_id(),
-                    ts=svc.sink.now(),
-                    producer="telegram",
-                    recommendation_id=rec.recommendation_id,
-                    order_ticket=ticket,
-                    position_id=position,
-                    **links,
-                )  # fmt: skip
-            ]
-        )
+        await svc.sink.record(
+            RecommendationExecuted, recommendation_id=rec.recommendation_id,
+            order_ticket=ticket, position_id=position, **links,
+        )  # fmt: skip
         return f"Executed: order {ticket}, position {position}."
-    await svc.sink.emit(
-        [
-            RecommendationFailed(
-                id=svc.sink.new_id(),
-                ts=svc.sink.now(),
-                producer="telegram",
-                recommendation_id=rec.recommendation_id,
-                error=(result_error or "order failed")[:500],
-                retcode=retcode,
-                **links,
-            )  # fmt: skip
-        ]
-    )
+    await svc.sink.record(
+        RecommendationFailed, recommendation_id=rec.recommendation_id,
+        error=(result_error or "order failed")[:500], retcode=retcode, **links,
+    )  # fmt: skip
     return f"Not executed: {result_error}"
 
 
@@ -232,17 +194,9 @@ async def _expire(context: CallbackContext) -> None:  # type: ignore[type-arg]
     rec = svc.state.take_pending(rec_id)
     if rec is None:
         return
-    await svc.sink.emit(
-        [
-            RecommendationExpired(
-                id=svc.sink.new_id(),
-                ts=svc.sink.now(),
-                producer="telegram",
-                recommendation_id=rec_id,
-                correlation_id=rec.correlation_id,
-                causation_id=rec.id,
-            )  # fmt: skip
-        ]
-    )
+    await svc.sink.record(
+        RecommendationExpired, recommendation_id=rec_id, correlation_id=rec.correlation_id,
+        causation_id=rec.id,
+    )  # fmt: skip
     if chat_id is not None:
         await context.bot.send_message(chat_id, f"Plan expired: {rec.direction} {rec.symbol}.")

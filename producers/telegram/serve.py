@@ -15,13 +15,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from tradejournal.producers.config import Config
+from tradejournal.producers.mt5.runner import mt5_password
 from tradejournal.store import Journal
 
 from .app import build_application, run_bot
 from .assemble import open_services
 from .logs import setup_logging, teardown_logging
 from .settings import settings_from_config
-from .wiring import Collaborators, collaborators_from_config, mt5_password
+from .wiring import Collaborators, collaborators_from_config
 
 __all__ = ["serve"]
 
@@ -50,7 +51,7 @@ def serve(
         backups=config.logging.backups,
     )  # fmt: skip
     try:
-        parts = collaborators or collaborators_from_config(config, journal, password)
+        parts = collaborators or collaborators_from_config(config, journal, environ)
         svc = open_services(
             settings, llm, journal, executor=parts.executor, mt5_cycle=parts.mt5_cycle,
             scanner=parts.scanner, exporter=parts.exporter, picture=parts.picture,

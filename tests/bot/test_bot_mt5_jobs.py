@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from tradejournal.events import OrderCancelled, PositionStopMoved
-from tradejournal.producers.config import parse_config
+from tradejournal.producers.config import ConfigError, parse_config
 from tradejournal.producers.mt5.api import (
     ORDER_FILLING_IOC,
     ORDER_TIME_GTC,
@@ -19,7 +21,7 @@ from tradejournal.producers.mt5.api import (
     TRADE_ACTION_PENDING,
 )
 from tradejournal.producers.telegram.mt5link import Mt5Link
-from tradejournal.producers.telegram.wiring import collaborators_from_config
+from tradejournal.producers.telegram.wiring import Mt5StartError, collaborators_from_config
 from tradejournal.store import Journal, read_events
 
 CONFIG = """
@@ -53,7 +55,7 @@ def test_the_bot_cycle_settles_oco_brackets_and_trails_stops(tmp_path: Path) -> 
         assert isinstance(link, Mt5Link)
         assert link.oco is not None and link.trailing is not None
         terminal = link.terminal
-        terminal.feed = None  # this test moves the prices itself (no random walk between cycles)
+        link.advance = None  # this test moves the prices itself (no random walk between cycles)
         terminal.set_quote("EURUSD", 1.10000, 1.10010)
 
         group = link.oco.create(
@@ -81,3 +83,55 @@ def test_the_bot_cycle_settles_oco_brackets_and_trails_stops(tmp_path: Path) -> 
     assert moves and moves[0].method == "breakeven"
     assert moves[0].new_sl is not None and moves[0].old_sl is not None
     assert moves[0].new_sl > moves[0].old_sl  # tightened, never loosened
+
+
+# -- the bot's terminal is `tradejournal mt5 run`'s: one way to get a terminal from the config --
+
+TWO_SYMBOLS = """
+[mt5]
+backend = "paper"
+[paper]
+symbols = ["EURUSD", "XAUUSD"]
+seed = 5
+[scanner]
+enabled = false
+"""
+
+
+def test_the_bot_trades_the_paper_symbols_of_the_config_and_moves_each_per_cycle(
+    tmp_path: Path,
+) -> None:
+    with Journal.open(tmp_path / "j", create=True) as journal:
+        link = collaborators_from_config(parse_config(TWO_SYMBOLS), journal).executor
+        assert isinstance(link, Mt5Link)
+        terminal = link.terminal
+        assert sorted(s.name for s in terminal.symbols_get()) == ["EURUSD", "XAUUSD"]
+        before = {s: terminal.symbol_info_tick(s).bid for s in ("EURUSD", "XAUUSD")}
+        asyncio.run(link.run_once())
+        after = {s: terminal.symbol_info_tick(s).bid for s in ("EURUSD", "XAUUSD")}
+    assert all(after[s] != before[s] for s in before), (before, after)  # one quote per symbol
+
+
+def test_an_unknown_paper_symbol_stops_the_bot_with_a_clear_error(tmp_path: Path) -> None:
+    config = parse_config(TWO_SYMBOLS.replace('"XAUUSD"]', '"NOPE"]'))
+    with Journal.open(tmp_path / "j", create=True) as journal:
+        with pytest.raises(Mt5StartError, match="paper.symbols: the paper broker has no NOPE"):
+            collaborators_from_config(config, journal)
+
+
+def test_the_bot_logs_in_with_the_password_of_the_environment_and_never_journals_it(
+    tmp_path: Path,
+) -> None:
+    secret = "bot-s3cr3t-pw"
+    login = '[mt5]\nbackend = "paper"\nlogin = 5000001\npassword_env = "TJ_BOT_PW"'
+    config = parse_config(TWO_SYMBOLS.replace('[mt5]\nbackend = "paper"', login))
+    with Journal.open(tmp_path / "j", create=True) as journal:
+        with pytest.raises(ConfigError, match="TJ_BOT_PW"):
+            collaborators_from_config(config, journal, environ={})
+        link = collaborators_from_config(config, journal, environ={"TJ_BOT_PW": secret}).executor
+        assert isinstance(link, Mt5Link)
+        asyncio.run(link.run_once())
+    assert [e for e in read_events(tmp_path / "j")]  # the poll journaled the account
+    for file in (tmp_path / "j").rglob("*"):
+        if file.is_file():
+            assert secret.encode() not in file.read_bytes(), file

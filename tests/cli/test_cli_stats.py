@@ -8,6 +8,8 @@ per side. The checks below are recomputed by hand from that story.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -181,3 +183,18 @@ def test_no_journal_is_a_clear_error(tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert "no journal at" in result.stderr
+
+
+def test_an_infinite_profit_factor_is_null_in_every_machine_format(journal: Path) -> None:
+    # the demo's XAUUSD trades are all wins (+119.30, +140.50, +59.64): no losing trade
+    result = run(journal, "stats", "--by", "symbol", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {r["group"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert (rows["XAUUSD"]["profit_factor"], rows["XAUUSD"]["profit_factor_is_inf"]) == ("", "True")
+    assert float(rows["EURUSD"]["profit_factor"]) > 0  # a finite one is written as a number
+    records = {r["group"]: r for r in _json(journal, "--by", "symbol")}
+    assert records["XAUUSD"]["profit_factor"] is None
+    assert records["XAUUSD"]["profit_factor_is_inf"] is True
+    lines = run(journal, "stats", "--by", "symbol", "--format", "jsonl").stdout.splitlines()
+    xau = next(json.loads(line) for line in lines if '"XAUUSD"' in line)
+    assert xau["profit_factor"] is None and xau["profit_factor_is_inf"] is True

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from cli_testlib import assert_golden, demo_journal, run
 
+from tradejournal.projections import trades as list_trades
+
 
 @pytest.fixture(scope="module")
 def journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -54,7 +56,8 @@ def test_the_table_lists_the_eight_positions_in_opening_order(journal: Path) -> 
 @pytest.mark.parametrize(
     ("args", "count"),
     [(["--closed"], 8), (["--open"], 0), (["--symbol", "XAUUSD"], 3),
-     (["--since", "2026-03-02T16:00:00Z"], 3), (["--account", "nobody"], 0)],
+     (["--since", "2026-03-02T16:00:00Z"], 3), (["--account", "nobody"], 0),
+     (["--until", "2026-03-02T13:10:00Z"], 4), (["--until", "2026-03-02"], 0)],
 )  # fmt: skip
 def test_filters(journal: Path, args: list[str], count: int) -> None:
     result = run(journal, "trades", *args, "--format", "json")
@@ -137,3 +140,35 @@ def test_a_position_id_is_a_number(journal: Path) -> None:
 
     assert result.exit_code == 2
     assert "'EURUSD' is not a valid integer" in result.stderr
+
+
+def test_until_is_exclusive_and_a_window_keeps_the_trades_live_in_it(journal: Path) -> None:
+    # opened 08:05, 08:40, then 09:20:00.25 exactly: --until is exclusive, like stats'
+    ids = [t["position_id"] for t in _trades(journal, "--until", "2026-03-02T09:20:00.250Z")]
+    assert ids == [1903291000, 1903312000]
+    # last activity at or after 14:20 (not 1903480023, closed 14:16) and first before 16:40
+    # (not 1903642020, opened 18:10): the trades whose open-to-close span meets the window
+    window = _trades(journal, "--since", "2026-03-02T14:20:00Z", "--until", "2026-03-02T16:40Z")
+    assert [t["position_id"] for t in window] == [1903396000, 1903474000, 1903597000]
+    assert list_trades(journal, until=dt.datetime(2026, 3, 2, 9, 20, tzinfo=dt.UTC)) == list_trades(
+        journal, until="2026-03-02T09:20:00Z"
+    )
+    assert len(list_trades(journal, until=dt.datetime(2026, 3, 2, 9, 20, tzinfo=dt.UTC))) == 2
+
+
+def test_a_backwards_window_is_a_usage_error(journal: Path) -> None:
+    result = run(journal, "trades", "--since", "2026-03-02T12:00Z", "--until", "2026-03-02T11:00Z")
+    assert result.exit_code == 2
+    assert "the window is empty" in result.output and "Traceback" not in result.output
+
+
+def test_help_explains_until(journal: Path) -> None:
+    out = run(journal, "trades", "--help").stdout
+    assert "--until TS" in out and "before TS" in out
+
+
+def _trades(journal: Path, *args: str) -> list[dict[str, object]]:
+    result = run(journal, "trades", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows: list[dict[str, object]] = json.loads(result.stdout)
+    return rows

@@ -26,7 +26,7 @@ from .checks import comment_for
 from .faults import NO_IPC
 from .history import match_group
 from .queries import PaperQueries
-from .requests import BadRequest, read_request
+from .requests import BadRequest, Request, read_request
 from .specs import symbol_info
 
 __all__ = ["PaperTerminal"]
@@ -180,14 +180,20 @@ class PaperTerminal(PaperQueries):
         sign = 1 if action == c.ORDER_TYPE_BUY else -1
         return self.book.profit(symbol, sign, volume, price_open, price_close)
 
-    def order_check(self, request: Mapping[str, Any]) -> OrderCheckResult | None:
-        """Whether ``request`` would pass (retcode 0) and the account after it."""
+    def _request(self, request: Mapping[str, Any]) -> Request | None:
+        """The request read, or None after setting ``last_error`` (not connected, bad request)."""
         if not self._ok():
             return None
         try:
-            r = read_request(request)
+            return read_request(request)
         except BadRequest as exc:
             self._fail(c.RES_E_INVALID_PARAMS, str(exc))
+            return None
+
+    def order_check(self, request: Mapping[str, Any]) -> OrderCheckResult | None:
+        """Whether ``request`` would pass (retcode 0) and the account after it."""
+        r = self._request(request)
+        if r is None:
             return None
         code = self.trader.check(r)
         b = self.book
@@ -204,12 +210,8 @@ class PaperTerminal(PaperQueries):
 
     def order_send(self, request: Mapping[str, Any]) -> OrderSendResult | None:
         """Send a trade request to the paper server; ``None`` on a local error (see last_error)."""
-        if not self._ok():
-            return None
-        try:
-            r = read_request(request)
-        except BadRequest as exc:
-            self._fail(c.RES_E_INVALID_PARAMS, str(exc))
+        r = self._request(request)
+        if r is None:
             return None
         self._request_id += 1
         q = self.book.quotes.get(r.symbol)
