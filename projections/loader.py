@@ -14,6 +14,7 @@ anything else (gap, duplicate, missing tail) raises ``ProjectionError``.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
@@ -29,6 +30,7 @@ from .schema import events_ddl, read_columns, schema_hash
 
 __all__ = [
     "BATCH_BYTES",
+    "LOAD_MEMORY_LIMIT",
     "LOAD_SQL",
     "Progress",
     "ensure_events",
@@ -39,6 +41,9 @@ __all__ = [
 
 Progress = Callable[[str, int, int], None]
 LOAD_SQL = (files("tradejournal.projections") / "sql" / "000_events.sql").read_text("utf-8")
+
+LOAD_MEMORY_LIMIT = "1.0 GiB"
+"""DuckDB's memory limit while loading (see ``_lower_memory_limit``)."""
 
 BATCH_BYTES = 64 << 20
 """Bytes of segment files loaded per ``read_json`` call (at least one file per call)."""
@@ -123,18 +128,22 @@ def load_events(
     temps: list[Path] = []
     sources: list[tuple[str, int]] = []  # (file, bytes to read)
     origin: dict[str, tuple[Segment, int]] = {}  # file read -> (segment, its start offset)
+    checks = _Checks()
+    memory: str | None = None
     try:
         for n, (seg, start) in enumerate(plan):
             if seg is snap.segments[-1] or start > 0:
                 tmp = journal_dir / f"projections.load-{os.getpid()}-{n}.jsonl"
                 temps.append(tmp)
-                _copy_checked(seg, tmp, start)
+                checks.add(seg, start, _copy(seg, tmp, start))
                 sources.append((str(tmp), seg.committed_size - start))
                 origin[str(tmp)] = (seg, start)
             else:
-                _check(seg, 0)
+                checks.add(seg, 0, None)
                 sources.append((str(seg.path), seg.committed_size))
                 origin[str(seg.path)] = (seg, 0)
+        checks.start()
+        memory = _lower_memory_limit(con)
         if progress:
             progress("load", 0, total)
         done = 0
@@ -145,11 +154,16 @@ def load_events(
                     LOAD_SQL, {"files": batch, "columns": read_columns(), "after": after}
                 ).fetchall()
             except duckdb.Error as exc:
+                checks.wait()  # a damaged line is named by its check, not by DuckDB
                 raise _load_failure(batch, origin, after, exc) from exc
             done += int(rows[0][0]) if rows else 0
             if progress:
                 progress("load", min(done, total), total)
+        checks.wait()
     finally:
+        if memory is not None:
+            con.execute(f"SET memory_limit = '{memory}'")
+        checks.join()
         for tmp in temps:
             tmp.unlink(missing_ok=True)
     _check_contiguous(con, after, snap.last_seq)
@@ -157,22 +171,102 @@ def load_events(
     return total, snap.last_seq
 
 
+def _lower_memory_limit(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Lower DuckDB's memory limit to ``LOAD_MEMORY_LIMIT`` for the load; return the limit to
+    restore (None: it was lower already). DuckDB sizes its buffers by the limit (80 % of RAM by
+    default), so without this a full load's peak grew with the journal."""
+    current = str(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+    if _size(current) <= _size(LOAD_MEMORY_LIMIT):
+        return None
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    return current
+
+
+def _size(text: str) -> float:
+    """Bytes of a DuckDB size setting such as ``18.8 GiB`` (anything else: no limit)."""
+    units = {"bytes": 0, "KiB": 10, "MiB": 20, "GiB": 30, "TiB": 40, "PiB": 50}
+    number, _, unit = text.strip().partition(" ")
+    try:
+        return float(number) * float(1 << units[unit])
+    except (ValueError, KeyError):
+        return float("inf")
+
+
+class _Checks:
+    """The integrity checks of the segments being loaded, run in a thread while DuckDB loads
+    them (DuckDB releases the GIL; the checks are hashing and a Python loop over lines).
+
+    Nothing loaded is kept before ``wait`` returned: it raises the first failed check (with
+    its file, line and offset), so a damaged segment fails the build exactly as a check made
+    before the load would, and the build's transaction or temp file is dropped unpublished.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: list[tuple[Segment, int, bytes | None]] = []
+        self._error: ProjectionError | None = None
+        self._thread: threading.Thread | None = None
+
+    def add(self, seg: Segment, start: int, data: bytes | None) -> None:
+        self._jobs.append((seg, start, data))
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="segment-checks", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for seg, start, data in self._jobs:
+                _check(seg, start, data)
+        except ProjectionError as exc:
+            self._error = exc
+        except Exception as exc:  # e.g. OSError: reported by wait(), never lost in the thread
+            self._error = ProjectionError(f"checking the segments failed: {exc}")
+        finally:
+            self._jobs = []
+
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    def wait(self) -> None:
+        """Wait for every check; raise the first failure."""
+        self.join()
+        if self._thread is None:
+            self._run()  # never started (an error before the load): check in this thread
+        if self._error is not None:
+            raise self._error
+
+
 def _check(seg: Segment, start: int, data: bytes | None = None) -> None:
+    """Check a segment's range: a sealed segment read whole by its seal (one SHA-256 in C);
+    when the seal no longer matches, line by line, to name the damaged line."""
     try:
         check_range(seg.path, seg.first_seq, start, seg.committed_size, data)
     except CorruptionError as exc:
+        if data is None and exc.line is None:  # the seal differs: name the line, if one is bad
+            with open(seg.path, "rb") as f:
+                f.seek(start)
+                whole = f.read(seg.committed_size - start)
+            try:
+                check_range(seg.path, seg.first_seq, start, seg.committed_size, whole)
+            except CorruptionError as bad:
+                raise ProjectionError(
+                    f"{bad} (the sealed segment no longer matches its seal): not loaded; "
+                    f"{REBUILD_ADVICE}"
+                ) from bad
         raise ProjectionError(f"{exc}: not loaded; {REBUILD_ADVICE}") from exc
 
 
-def _copy_checked(seg: Segment, dst: Path, start: int) -> None:
+def _copy(seg: Segment, dst: Path, start: int) -> bytes:
+    """Copy bytes ``[start, committed_size)`` of ``seg`` to ``dst``; return them (to check)."""
     with open(seg.path, "rb") as fin:
         fin.seek(start)
         data = fin.read(seg.committed_size - start)
     if len(data) != seg.committed_size - start:
         raise ProjectionError(f"{seg.path}: shorter than its committed size {seg.committed_size}")
-    _check(seg, start, data)
     with open(dst, "wb") as fout:
         fout.write(data)
+    return data
 
 
 def _save_cursor(con: duckdb.DuckDBPyConnection, snap: JournalSnapshot) -> None:
