@@ -7,8 +7,13 @@ callback is given, in batches of consecutive files of at least ``BATCH_BYTES`` i
 costs ~10 % of the load time on 2 cores, so plain catch-ups do not pay it). The active segment
 (and any segment we stopped inside last time) is read through a temporary copy of the byte range
 ``[resume offset or 0, committed_size)`` made inside the journal directory, so a line a writer
-is still appending is never seen. Loaded seqs must be exactly ``last+1 .. snapshot.last_seq``;
-anything else (gap, duplicate, missing tail) raises ``ProjectionError``.
+is still appending is never seen. Every range read is checked (``_Checks``: a sealed segment by
+its seal, any other range line by line) in a thread while DuckDB loads; a failed check fails the
+load before anything is committed, naming the file, line and offset. Loaded seqs must be
+exactly ``last+1 .. snapshot.last_seq``, all distinct (the table has no key: this check is what
+keeps one row per seq); anything else (gap, duplicate, missing tail) raises ``ProjectionError``.
+DuckDB's memory limit is lowered to ``LOAD_MEMORY_LIMIT`` for the load (its peak otherwise grew
+with the journal).
 """
 
 from __future__ import annotations
