@@ -7,7 +7,7 @@ callback is given, in batches of consecutive files of at least ``BATCH_BYTES`` i
 costs ~10 % of the load time on 2 cores, so plain catch-ups do not pay it). The active segment
 (and any segment we stopped inside last time) is read through a temporary copy of the byte range
 ``[resume offset or 0, committed_size)`` made inside the journal directory, so a line a writer
-is still appending is never seen. Every range read is checked (``_Checks``: a sealed segment by
+is still appending is never seen. Every range read is checked (``_segment_checks``: a sealed segment by
 its seal, any other range line by line) in a thread while DuckDB loads; a failed check fails the
 load before anything is committed, naming the file, line and offset. Loaded seqs must be
 exactly ``last+1 .. snapshot.last_seq``, all distinct (the table has no key: this check is what
@@ -19,7 +19,6 @@ with the journal).
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
@@ -27,9 +26,10 @@ from pathlib import Path
 import duckdb
 
 from tradejournal.events import InvalidEventError, decode_event
-from tradejournal.store import CorruptionError, check_range, fingerprint_at, locate_seq
+from tradejournal.store import fingerprint_at, locate_seq
 
 from ._journal import JournalSnapshot, Segment
+from ._segment_checks import REBUILD_ADVICE, SegmentChecks, copy_range
 from .errors import ProjectionError
 from .schema import events_ddl, read_columns, schema_hash
 
@@ -57,7 +57,6 @@ _CURSOR_DDL = (
     "CREATE TABLE IF NOT EXISTS _load_cursor (segment_first_seq BIGINT, byte_offset BIGINT,"
     " fp_segment BIGINT, fp_end BIGINT, fp_seq BIGINT, fp_crc BIGINT)"
 )
-REBUILD_ADVICE = "run `tradejournal verify`; the projections were left as they were"
 
 
 def events_hash() -> str:
@@ -133,14 +132,14 @@ def load_events(
     temps: list[Path] = []
     sources: list[tuple[str, int]] = []  # (file, bytes to read)
     origin: dict[str, tuple[Segment, int]] = {}  # file read -> (segment, its start offset)
-    checks = _Checks()
+    checks = SegmentChecks()
     memory: str | None = None
     try:
         for n, (seg, start) in enumerate(plan):
             if seg is snap.segments[-1] or start > 0:
                 tmp = journal_dir / f"projections.load-{os.getpid()}-{n}.jsonl"
                 temps.append(tmp)
-                checks.add(seg, start, _copy(seg, tmp, start))
+                checks.add(seg, start, copy_range(seg, tmp, start))
                 sources.append((str(tmp), seg.committed_size - start))
                 origin[str(tmp)] = (seg, start)
             else:
@@ -195,83 +194,6 @@ def _size(text: str) -> float:
         return float(number) * float(1 << units[unit])
     except (ValueError, KeyError):
         return float("inf")
-
-
-class _Checks:
-    """The integrity checks of the segments being loaded, run in a thread while DuckDB loads
-    them (DuckDB releases the GIL; the checks are hashing and a Python loop over lines).
-
-    Nothing loaded is kept before ``wait`` returned: it raises the first failed check (with
-    its file, line and offset), so a damaged segment fails the build exactly as a check made
-    before the load would, and the build's transaction or temp file is dropped unpublished.
-    """
-
-    def __init__(self) -> None:
-        self._jobs: list[tuple[Segment, int, bytes | None]] = []
-        self._error: ProjectionError | None = None
-        self._thread: threading.Thread | None = None
-
-    def add(self, seg: Segment, start: int, data: bytes | None) -> None:
-        self._jobs.append((seg, start, data))
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="segment-checks", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            for seg, start, data in self._jobs:
-                _check(seg, start, data)
-        except ProjectionError as exc:
-            self._error = exc
-        except Exception as exc:  # e.g. OSError: reported by wait(), never lost in the thread
-            self._error = ProjectionError(f"checking the segments failed: {exc}")
-        finally:
-            self._jobs = []
-
-    def join(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-
-    def wait(self) -> None:
-        """Wait for every check; raise the first failure."""
-        self.join()
-        if self._thread is None:
-            self._run()  # never started (an error before the load): check in this thread
-        if self._error is not None:
-            raise self._error
-
-
-def _check(seg: Segment, start: int, data: bytes | None = None) -> None:
-    """Check a segment's range: a sealed segment read whole by its seal (one SHA-256 in C);
-    when the seal no longer matches, line by line, to name the damaged line."""
-    try:
-        check_range(seg.path, seg.first_seq, start, seg.committed_size, data)
-    except CorruptionError as exc:
-        if data is None and exc.line is None:  # the seal differs: name the line, if one is bad
-            with open(seg.path, "rb") as f:
-                f.seek(start)
-                whole = f.read(seg.committed_size - start)
-            try:
-                check_range(seg.path, seg.first_seq, start, seg.committed_size, whole)
-            except CorruptionError as bad:
-                raise ProjectionError(
-                    f"{bad} (the sealed segment no longer matches its seal): not loaded; "
-                    f"{REBUILD_ADVICE}"
-                ) from bad
-        raise ProjectionError(f"{exc}: not loaded; {REBUILD_ADVICE}") from exc
-
-
-def _copy(seg: Segment, dst: Path, start: int) -> bytes:
-    """Copy bytes ``[start, committed_size)`` of ``seg`` to ``dst``; return them (to check)."""
-    with open(seg.path, "rb") as fin:
-        fin.seek(start)
-        data = fin.read(seg.committed_size - start)
-    if len(data) != seg.committed_size - start:
-        raise ProjectionError(f"{seg.path}: shorter than its committed size {seg.committed_size}")
-    with open(dst, "wb") as fout:
-        fout.write(data)
-    return data
 
 
 def _save_cursor(con: duckdb.DuckDBPyConnection, snap: JournalSnapshot) -> None:
