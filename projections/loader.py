@@ -7,8 +7,13 @@ callback is given, in batches of consecutive files of at least ``BATCH_BYTES`` i
 costs ~10 % of the load time on 2 cores, so plain catch-ups do not pay it). The active segment
 (and any segment we stopped inside last time) is read through a temporary copy of the byte range
 ``[resume offset or 0, committed_size)`` made inside the journal directory, so a line a writer
-is still appending is never seen. Loaded seqs must be exactly ``last+1 .. snapshot.last_seq``;
-anything else (gap, duplicate, missing tail) raises ``ProjectionError``.
+is still appending is never seen. Every range read is checked (``_segment_checks``: a sealed segment by
+its seal, any other range line by line) in a thread while DuckDB loads; a failed check fails the
+load before anything is committed, naming the file, line and offset. Loaded seqs must be
+exactly ``last+1 .. snapshot.last_seq``, all distinct (the table has no key: this check is what
+keeps one row per seq); anything else (gap, duplicate, missing tail) raises ``ProjectionError``.
+DuckDB's memory limit is lowered to ``LOAD_MEMORY_LIMIT`` for the load (its peak otherwise grew
+with the journal).
 """
 
 from __future__ import annotations
@@ -21,14 +26,16 @@ from pathlib import Path
 import duckdb
 
 from tradejournal.events import InvalidEventError, decode_event
-from tradejournal.store import CorruptionError, check_range, fingerprint_at, locate_seq
+from tradejournal.store import fingerprint_at, locate_seq
 
 from ._journal import JournalSnapshot, Segment
+from ._segment_checks import REBUILD_ADVICE, SegmentChecks, copy_range
 from .errors import ProjectionError
 from .schema import events_ddl, read_columns, schema_hash
 
 __all__ = [
     "BATCH_BYTES",
+    "LOAD_MEMORY_LIMIT",
     "LOAD_SQL",
     "Progress",
     "ensure_events",
@@ -40,6 +47,9 @@ __all__ = [
 Progress = Callable[[str, int, int], None]
 LOAD_SQL = (files("tradejournal.projections") / "sql" / "000_events.sql").read_text("utf-8")
 
+LOAD_MEMORY_LIMIT = "1.0 GiB"
+"""DuckDB's memory limit while loading (see ``_lower_memory_limit``)."""
+
 BATCH_BYTES = 64 << 20
 """Bytes of segment files loaded per ``read_json`` call (at least one file per call)."""
 
@@ -47,7 +57,6 @@ _CURSOR_DDL = (
     "CREATE TABLE IF NOT EXISTS _load_cursor (segment_first_seq BIGINT, byte_offset BIGINT,"
     " fp_segment BIGINT, fp_end BIGINT, fp_seq BIGINT, fp_crc BIGINT)"
 )
-REBUILD_ADVICE = "run `tradejournal verify`; the projections were left as they were"
 
 
 def events_hash() -> str:
@@ -123,18 +132,22 @@ def load_events(
     temps: list[Path] = []
     sources: list[tuple[str, int]] = []  # (file, bytes to read)
     origin: dict[str, tuple[Segment, int]] = {}  # file read -> (segment, its start offset)
+    checks = SegmentChecks()
+    memory: str | None = None
     try:
         for n, (seg, start) in enumerate(plan):
             if seg is snap.segments[-1] or start > 0:
                 tmp = journal_dir / f"projections.load-{os.getpid()}-{n}.jsonl"
                 temps.append(tmp)
-                _copy_checked(seg, tmp, start)
+                checks.add(seg, start, copy_range(seg, tmp, start))
                 sources.append((str(tmp), seg.committed_size - start))
                 origin[str(tmp)] = (seg, start)
             else:
-                _check(seg, 0)
+                checks.add(seg, 0, None)
                 sources.append((str(seg.path), seg.committed_size))
                 origin[str(seg.path)] = (seg, 0)
+        checks.start()
+        memory = _lower_memory_limit(con)
         if progress:
             progress("load", 0, total)
         done = 0
@@ -145,11 +158,16 @@ def load_events(
                     LOAD_SQL, {"files": batch, "columns": read_columns(), "after": after}
                 ).fetchall()
             except duckdb.Error as exc:
+                checks.wait()  # a damaged line is named by its check, not by DuckDB
                 raise _load_failure(batch, origin, after, exc) from exc
             done += int(rows[0][0]) if rows else 0
             if progress:
                 progress("load", min(done, total), total)
+        checks.wait()
     finally:
+        if memory is not None:
+            con.execute(f"SET memory_limit = '{memory}'")
+        checks.join()
         for tmp in temps:
             tmp.unlink(missing_ok=True)
     _check_contiguous(con, after, snap.last_seq)
@@ -157,22 +175,25 @@ def load_events(
     return total, snap.last_seq
 
 
-def _check(seg: Segment, start: int, data: bytes | None = None) -> None:
+def _lower_memory_limit(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Lower DuckDB's memory limit to ``LOAD_MEMORY_LIMIT`` for the load; return the limit to
+    restore (None: it was lower already). DuckDB sizes its buffers by the limit (80 % of RAM by
+    default), so without this a full load's peak grew with the journal."""
+    current = str(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+    if _size(current) <= _size(LOAD_MEMORY_LIMIT):
+        return None
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    return current
+
+
+def _size(text: str) -> float:
+    """Bytes of a DuckDB size setting such as ``18.8 GiB`` (anything else: no limit)."""
+    units = {"bytes": 0, "KiB": 10, "MiB": 20, "GiB": 30, "TiB": 40, "PiB": 50}
+    number, _, unit = text.strip().partition(" ")
     try:
-        check_range(seg.path, seg.first_seq, start, seg.committed_size, data)
-    except CorruptionError as exc:
-        raise ProjectionError(f"{exc}: not loaded; {REBUILD_ADVICE}") from exc
-
-
-def _copy_checked(seg: Segment, dst: Path, start: int) -> None:
-    with open(seg.path, "rb") as fin:
-        fin.seek(start)
-        data = fin.read(seg.committed_size - start)
-    if len(data) != seg.committed_size - start:
-        raise ProjectionError(f"{seg.path}: shorter than its committed size {seg.committed_size}")
-    _check(seg, start, data)
-    with open(dst, "wb") as fout:
-        fout.write(data)
+        return float(number) * float(1 << units[unit])
+    except (ValueError, KeyError):
+        return float("inf")
 
 
 def _save_cursor(con: duckdb.DuckDBPyConnection, snap: JournalSnapshot) -> None:

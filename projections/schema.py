@@ -94,10 +94,7 @@ def read_columns() -> dict[str, str]:
 
 def events_ddl() -> str:
     """Return the CREATE TABLE statement of ``events`` (identifiers checked plain above)."""
-    body = ",\n  ".join(
-        f"{n} {t}{' PRIMARY KEY' if n == 'seq' else ''}{' NOT NULL' if n == 'type' else ''}"
-        for n, t in event_columns()
-    )
+    body = ",\n  ".join(f"{n} {t}{' NOT NULL' if n == 'type' else ''}" for n, t in event_columns())
     return f"CREATE TABLE IF NOT EXISTS events (\n  {body}\n)"
 
 
