@@ -139,6 +139,14 @@ class Recovering:
             raise CorruptionError(
                 path, t.line, t.offset, f"{t.reason}, but the id index says it was written"
             )
+        if scan.end > head.offset and scan.last is not None:  # lines were edited or moved
+            rec = scan.last
+            raise CorruptionError(
+                path,
+                rec.seq - head.segment + 1,
+                rec.offset,
+                f"the id index says a line ends at byte {head.offset}, inside this one",
+            )
         last = scan.last.seq if scan.last else head.segment - 1
         if scan.end == head.offset and last != head.last_seq:
             raise CorruptionError(
