@@ -8,6 +8,9 @@ one C-speed ``crc32`` (docs/design.md, "The store"). The log is the truth: lines
 head (a writer died between its write and its index commit) are indexed on the next lock; a missing
 or unreadable index is rebuilt from the segments.
 
+``seal_checks`` remembers the stat of a sealed segment whose mtime differs from its seal's (a
+copy) once its SHA-256 was found equal to the seal's, so it is not hashed again on every open.
+
 ``crc`` is NULL when unknown: an index written before the column existed, or a head moved by code
 that does not maintain it (the trigger ``head_crc_stale`` clears it then). Opening falls back to
 the line-by-line check and records it.
@@ -22,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Cursor", "IdIndex"]
+__all__ = ["Cursor", "IdIndex", "SealCheck"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
@@ -34,7 +37,19 @@ CREATE TABLE IF NOT EXISTS head (
     recorded_ts TEXT,
     crc INTEGER
 );
+CREATE TABLE IF NOT EXISTS seal_checks (
+    first_seq INTEGER PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    ino INTEGER NOT NULL,
+    sha256 TEXT NOT NULL
+);
 """
+
+SealCheck = tuple[int, int, int, int, str]
+"""A sealed segment's (size, mtime_ns, ctime_ns, inode) when its SHA-256 last matched its seal,
+and that SHA-256."""
 
 # A head moved without a new CRC (older code, which does not know the column) forgets its CRC, so
 # a stale one is never compared with bytes it does not cover.
@@ -154,6 +169,19 @@ class IdIndex:
         self._con.execute(
             "UPDATE head SET crc = ? WHERE k = 1 AND last_seq = ? AND segment = ? AND offset = ?",
             (crc, cursor.last_seq, cursor.segment, cursor.offset),
+        )
+
+    def seal_checks(self) -> dict[int, SealCheck]:
+        """Return the recorded seal checks by segment (see ``record_seal_check``)."""
+        rows = self._con.execute(
+            "SELECT first_seq, size, mtime_ns, ctime_ns, ino, sha256 FROM seal_checks"
+        )
+        return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
+
+    def record_seal_check(self, first_seq: int, check: SealCheck) -> None:
+        """Remember that a sealed segment with this stat hashed to its seal's SHA-256."""
+        self._con.execute(
+            "INSERT OR REPLACE INTO seal_checks VALUES (?, ?, ?, ?, ?, ?)", (first_seq, *check)
         )
 
     def reset(self) -> None:

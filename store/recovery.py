@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import CorruptionError
 from .framing import read_head, unframe
-from .index import Cursor, IdIndex
+from .index import Cursor, IdIndex, SealCheck
 from .layout import Layout, Seal, fsync_dir, fsync_file, make_read_only
 from .scan import SegmentScan, Tail
 
@@ -88,6 +88,8 @@ class Recovering:
             self._index = IdIndex(self.layout.index)
 
     def _check_seals(self) -> None:
+        assert self._index is not None
+        checked = self._index.seal_checks()
         firsts = self.layout.list_segments()
         if not firsts:
             raise CorruptionError(self.layout.segments, None, None, "no segment at all")
@@ -109,7 +111,30 @@ class Recovering:
                 raise CorruptionError(
                     self.layout.segment_path(nxt), 1, 0, f"seq gap: expected {seal.last_seq + 1}"
                 )
-            _check_sealed_file(path, seal)
+            self._check_sealed_file(path, seal, checked.get(first))
+
+    def _check_sealed_file(self, path: Path, seal: Seal, checked: SealCheck | None) -> None:
+        """Check a sealed segment's size, and its SHA-256 unless its mtime is the seal's or
+        its stat is the one recorded when its SHA-256 last matched (``verify`` always hashes)."""
+        st = path.stat()
+        if st.st_size != seal.size:
+            raise CorruptionError(
+                path,
+                None,
+                min(st.st_size, seal.size),
+                f"sealed segment changed: {st.st_size} bytes, seal says {seal.size}",
+            )
+        if st.st_mtime_ns == seal.mtime_ns:
+            return
+        now = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, seal.sha256)
+        if checked == now:
+            return
+        if sha256_file(path) != seal.sha256:
+            raise CorruptionError(
+                path, None, None, "sealed segment changed: SHA-256 differs from its seal"
+            )
+        assert self._index is not None
+        self._index.record_seal_check(seal.first_seq, now)
 
     def _check_active(self) -> None:
         """Check every indexed byte of an unsealed segment: no seal vouches for it.
@@ -317,21 +342,6 @@ def sha256_file(path: Path) -> str:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
-
-
-def _check_sealed_file(path: Path, seal: Seal) -> None:
-    st = path.stat()
-    if st.st_size != seal.size:
-        raise CorruptionError(
-            path,
-            None,
-            min(st.st_size, seal.size),
-            f"sealed segment changed: {st.st_size} bytes, seal says {seal.size}",
-        )
-    if st.st_mtime_ns != seal.mtime_ns and sha256_file(path) != seal.sha256:
-        raise CorruptionError(
-            path, None, None, "sealed segment changed: SHA-256 differs from its seal"
-        )
 
 
 def _first_day(path: Path) -> dt.date | None:

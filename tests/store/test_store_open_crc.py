@@ -5,12 +5,15 @@ beyond the head and a torn tail, a lost index, ``repair --reindex``, ``truncate_
 CRC is ``zlib.crc32`` of its segment's first ``offset`` bytes. (b) A byte flipped anywhere in an
 acknowledged line is still named on open by file, line and byte offset, and nothing is written.
 (c) An index written before the CRC existed (no column) opens and gets its CRC; a head moved by
-such older code forgets its CRC instead of keeping a stale one.
+such older code forgets its CRC instead of keeping a stale one. (d) A sealed segment whose mtime
+is not its seal's (a copy) is hashed once, then known by its stat; an edit still changes that.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -368,3 +371,47 @@ def test_a_head_moved_by_older_code_forgets_its_crc(template: Path, tmp_path: Pa
     Journal.open(root).close()  # the NULL CRC: lines checked once, CRC recorded
     assert_head_crc(root)
     assert zlib.crc32(active(root).read_bytes()) == index_head(root)[3]  # type: ignore[index]
+
+
+# --- (d) a copied sealed segment is hashed once, then known by its stat ---------------------------
+
+
+def _seal_checks(root: Path) -> dict[int, tuple[int, int, int, int, str]]:
+    con = sqlite3.connect(root / "index.sqlite")
+    try:
+        rows = con.execute(
+            "SELECT first_seq, size, mtime_ns, ctime_ns, ino, sha256 FROM seal_checks"
+        )
+        return {r[0]: tuple(r[1:]) for r in rows}
+    finally:
+        con.close()
+
+
+def test_a_copied_sealed_segment_is_hashed_once_and_a_later_edit_is_still_caught(
+    template: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "j"
+    shutil.copytree(template, root)
+    seg = segments(root)[1]
+    seal = json.loads(seg.with_suffix(".seal").read_bytes())
+    copied = seal["mtime_ns"] + 7_000_000_000  # a copy that did not keep the mtime
+    os.utime(seg, ns=(copied, copied))
+    Journal.open(root).close()  # hashed: equal to the seal
+    st = seg.stat()
+    checks = _seal_checks(root)
+    assert checks == {
+        int(seg.stem): (st.st_size, copied, st.st_ctime_ns, st.st_ino, seal["sha256"])
+    }
+    Journal.open(root).close()  # known: nothing new recorded
+    assert _seal_checks(root) == checks
+    # an edit of the same size whose mtime is put back still changes the ctime: hashed, caught
+    data = bytearray(seg.read_bytes())
+    off, line = line_spans(bytes(data))[1]
+    data[off + 5] ^= 0x01
+    seg.chmod(0o644)
+    seg.write_bytes(bytes(data))
+    seg.chmod(0o444)
+    os.utime(seg, ns=(copied, copied))
+    with pytest.raises(CorruptionError) as info:
+        Journal.open(root)
+    assert info.value.path.name == seg.name and "SHA-256" in str(info.value)
