@@ -310,7 +310,8 @@ class Journal(Recovering):
         self._write(blob)
         if self.durability == "always":
             self._fsync(self._fd)
-        self._cursor = Cursor(next_seq - 1, self._active, self._cursor.offset + len(blob), stamp)
+        end, crc = self._cursor.offset + len(blob), self._cursor.crc_with(blob)
+        self._cursor = Cursor(next_seq - 1, self._active, end, stamp, crc)
         if self._active_day is None:
             self._active_day = now.date()
         self._pending.update(pairs)

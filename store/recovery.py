@@ -1,8 +1,10 @@
 """Opening-time checks and catching up: how a writer finds the true end of the log.
 
 Owns recovery (docs/design.md, "The store"): sealed segments are checked against their seals, the active
-segment's acknowledged lines are checked up to the index head, lines beyond the head are indexed,
-and only a torn tail is cut (to ``quarantine/``, reported); anything else raises CorruptionError.
+segment's acknowledged bytes are checked up to the index head (one CRC-32 over them against the
+head's running CRC; line by line when it differs or is unknown, to name the damaged line), lines
+beyond the head are indexed, and only a torn tail is cut (to ``quarantine/``, reported); anything
+else raises CorruptionError.
 """
 
 from __future__ import annotations
@@ -10,19 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import mmap
 import os
 import sqlite3
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CorruptionError
 from .framing import read_head, unframe
-from .index import Cursor, IdIndex
+from .index import Cursor, IdIndex, SealCheck
 from .layout import Layout, Seal, fsync_dir, fsync_file, make_read_only
 from .scan import SegmentScan, Tail
 
-__all__ = ["Recovering", "Recovery", "sha256_file"]
+__all__ = ["Recovering", "Recovery", "prefix_crc", "sha256_file"]
 
 log = logging.getLogger("tradejournal.store")
 _O_BINARY = getattr(os, "O_BINARY", 0)
@@ -84,6 +88,8 @@ class Recovering:
             self._index = IdIndex(self.layout.index)
 
     def _check_seals(self) -> None:
+        assert self._index is not None
+        checked = self._index.seal_checks()
         firsts = self.layout.list_segments()
         if not firsts:
             raise CorruptionError(self.layout.segments, None, None, "no segment at all")
@@ -105,13 +111,39 @@ class Recovering:
                 raise CorruptionError(
                     self.layout.segment_path(nxt), 1, 0, f"seq gap: expected {seal.last_seq + 1}"
                 )
-            _check_sealed_file(path, seal)
+            self._check_sealed_file(path, seal, checked.get(first))
+
+    def _check_sealed_file(self, path: Path, seal: Seal, checked: SealCheck | None) -> None:
+        """Check a sealed segment's size, and its SHA-256 unless its mtime is the seal's or
+        its stat is the one recorded when its SHA-256 last matched (``verify`` always hashes)."""
+        st = path.stat()
+        if st.st_size != seal.size:
+            raise CorruptionError(
+                path,
+                None,
+                min(st.st_size, seal.size),
+                f"sealed segment changed: {st.st_size} bytes, seal says {seal.size}",
+            )
+        if st.st_mtime_ns == seal.mtime_ns:
+            return
+        now = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, seal.sha256)
+        if checked == now:
+            return
+        if sha256_file(path) != seal.sha256:
+            raise CorruptionError(
+                path, None, None, "sealed segment changed: SHA-256 differs from its seal"
+            )
+        assert self._index is not None
+        self._index.record_seal_check(seal.first_seq, now)
 
     def _check_active(self) -> None:
-        """Check every indexed line of an unsealed segment: no seal vouches for it.
+        """Check every indexed byte of an unsealed segment: no seal vouches for it.
 
         Catching up starts at the index head, so without this a damaged acknowledged line (even
-        the last one) would go unnoticed and be written past, or sealed over.
+        the last one) would go unnoticed and be written past, or sealed over. The head's running
+        CRC covers exactly those bytes: when one ``crc32`` over them matches, every line is as it
+        was written or checked. Otherwise (or when the CRC is unknown) every line is checked as
+        before, naming a damaged one; if all are sound the CRC is recorded for the next open.
         """
         assert self._index is not None
         head = self._index.head()
@@ -120,6 +152,9 @@ class Recovering:
         path = self.layout.segment_path(head.segment)
         if not path.exists():
             return  # _catch_up reports the missing segment
+        actual = prefix_crc(path, head.offset)
+        if actual is not None and actual == head.crc:
+            return
         scan = SegmentScan(path, head.segment, 0, head.segment)
         for _ in scan:  # raises on a bad line followed by more data, or a seq out of order
             if scan.end >= head.offset:
@@ -129,6 +164,14 @@ class Recovering:
             raise CorruptionError(
                 path, t.line, t.offset, f"{t.reason}, but the id index says it was written"
             )
+        if scan.end > head.offset and scan.last is not None:  # lines were edited or moved
+            rec = scan.last
+            raise CorruptionError(
+                path,
+                rec.seq - head.segment + 1,
+                rec.offset,
+                f"the id index says a line ends at byte {head.offset}, inside this one",
+            )
         last = scan.last.seq if scan.last else head.segment - 1
         if scan.end == head.offset and last != head.last_seq:
             raise CorruptionError(
@@ -137,6 +180,16 @@ class Recovering:
                 head.offset,
                 f"the id index says seq {head.last_seq} ends here, not {last}",
             )
+        if actual is not None and scan.end == head.offset:
+            if head.crc is not None:  # bytes changed, yet every line still checks
+                log.warning(
+                    "%s: the first %d bytes of %s differ from what the id index recorded, yet "
+                    "every line checks (edited?); see `tradejournal verify`",
+                    self.layout.root,
+                    head.offset,
+                    path.name,
+                )
+            self._index.record_crc(head, actual)
 
     def _catch_up(self) -> None:
         """Bring this writer and the index up to the end of the log (under the lock).
@@ -182,7 +235,7 @@ class Recovering:
         assert self._index is not None
         self._index.reset()
         first = self.layout.list_segments()[0]
-        self._scan_from(Cursor(first - 1, first, 0, None))
+        self._scan_from(Cursor(first - 1, first, 0, None, 0))
         self.recovery.reindexed = self._cursor.last_seq - first + 1
 
     def _scan_from(self, head: Cursor) -> None:
@@ -209,7 +262,8 @@ class Recovering:
                     f"{start}: acknowledged events are missing (see `tradejournal verify`; "
                     "`tradejournal repair --reindex` accepts the log as it is)",
                 )
-            scan = SegmentScan(path, first, start, cursor.last_seq + 1)
+            crc = cursor.crc if start else 0
+            scan = SegmentScan(path, first, start, cursor.last_seq + 1, crc)
             pairs = [(r.id, r.seq) for r in scan]
             last = scan.last
             cursor = Cursor(
@@ -217,6 +271,7 @@ class Recovering:
                 first,
                 scan.end,
                 last.recorded_ts if last else cursor.recorded_ts,
+                scan.crc,
             )
             if scan.tail is not None:
                 if first != firsts[-1]:
@@ -236,7 +291,9 @@ class Recovering:
         ):  # crashed mid-roll: seal done, no new file
             make_read_only(self.layout.segment_path(last_first))
             self._open_new_active(self._cursor.last_seq + 1)
-            self._cursor = Cursor(self._cursor.last_seq, self._active, 0, self._cursor.recorded_ts)
+            self._cursor = Cursor(
+                self._cursor.last_seq, self._active, 0, self._cursor.recorded_ts, 0
+            )
             assert self._index is not None
             self._index.advance([], self._cursor)
             return
@@ -267,27 +324,24 @@ class Recovering:
         self.recovery.cut.append((tail, qpath))
 
 
+def prefix_crc(path: Path, size: int) -> int | None:
+    """Return the CRC-32 of the first ``size`` bytes of a file (mapped, not copied), or None
+    when the file is shorter."""
+    with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size < size:
+            return None
+        if size == 0:
+            return 0
+        with mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) as m:
+            return zlib.crc32(m)
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
-
-
-def _check_sealed_file(path: Path, seal: Seal) -> None:
-    st = path.stat()
-    if st.st_size != seal.size:
-        raise CorruptionError(
-            path,
-            None,
-            min(st.st_size, seal.size),
-            f"sealed segment changed: {st.st_size} bytes, seal says {seal.size}",
-        )
-    if st.st_mtime_ns != seal.mtime_ns and sha256_file(path) != seal.sha256:
-        raise CorruptionError(
-            path, None, None, "sealed segment changed: SHA-256 differs from its seal"
-        )
 
 
 def _first_day(path: Path) -> dt.date | None:

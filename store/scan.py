@@ -7,6 +7,7 @@ the expected next one, is *corruption* (stop and ask).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,11 +44,18 @@ class SegmentScan:
     """Iterate the checked records of one segment from a byte offset.
 
     After iteration, ``end`` is the offset just after the last valid line, ``last`` the last
-    record seen (or None) and ``tail`` the torn tail (or None). Corruption raises.
+    record seen (or None) and ``tail`` the torn tail (or None). Corruption raises. Given
+    ``crc_before`` (the CRC-32 of the bytes before ``start``; 0 from 0), ``crc`` is, after a complete
+    iteration, the CRC-32 of the segment's bytes ``[0, end)``; otherwise it is None.
     """
 
     def __init__(
-        self, path: Path, first_seq: int, start: int = 0, expected_seq: int | None = None
+        self,
+        path: Path,
+        first_seq: int,
+        start: int = 0,
+        expected_seq: int | None = None,
+        crc_before: int | None = None,
     ) -> None:
         self.path = path
         self.first_seq = first_seq
@@ -56,6 +64,8 @@ class SegmentScan:
         self.end = start
         self.last: Record | None = None
         self.tail: Tail | None = None
+        self.crc: int | None = None
+        self._crc_before = crc_before
 
     def __iter__(self) -> Iterator[Record]:
         with open(self.path, "rb") as f:
@@ -67,6 +77,7 @@ class SegmentScan:
             nl = data.find(b"\n", pos)
             if nl < 0:
                 self._torn(pos, n - pos, line_no, "partial line without a newline")
+                self._finish(data, pos)
                 return
             try:
                 body = unframe(data[pos:nl])
@@ -74,6 +85,7 @@ class SegmentScan:
             except FrameError as exc:
                 if nl + 1 == n:
                     self._torn(pos, n - pos, line_no, f"bad last line: {exc}")
+                    self._finish(data, pos)
                     return
                 raise CorruptionError(
                     self.path, line_no, self.start + pos, f"{exc} (and valid data follows)"
@@ -91,6 +103,11 @@ class SegmentScan:
             pos = nl + 1
             self.end = self.start + pos
             yield rec
+        self._finish(data, pos)
+
+    def _finish(self, data: bytes, pos: int) -> None:
+        if self._crc_before is not None:
+            self.crc = zlib.crc32(memoryview(data)[:pos], self._crc_before)
 
     def run(self) -> SegmentScan:
         """Consume the scan (for its end, last and tail) and return self."""

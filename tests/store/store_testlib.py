@@ -9,9 +9,11 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,26 @@ def make_writable(path: Path) -> None:
 def sha256(path: Path) -> str:
     """Return the hex SHA-256 of a file."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def index_head(root: Path) -> tuple[int, int, int, int | None] | None:
+    """Return (last_seq, segment, offset, crc) of the id index head, read from the file."""
+    con = sqlite3.connect(root / "index.sqlite")
+    try:
+        row = con.execute("SELECT last_seq, segment, offset, crc FROM head WHERE k = 1").fetchone()
+    finally:
+        con.close()
+    return None if row is None else (row[0], row[1], row[2], row[3])
+
+
+def assert_head_crc(root: Path) -> None:
+    """Check that the head's CRC is zlib.crc32 of the first ``offset`` bytes of its segment."""
+    head = index_head(root)
+    assert head is not None, "the id index has no head"
+    _, segment, offset, crc = head
+    data = (root / "segments" / f"{segment:020d}.jsonl").read_bytes()
+    assert len(data) >= offset, f"the head says {offset} bytes, the segment has {len(data)}"
+    assert crc == zlib.crc32(data[:offset]), (head, zlib.crc32(data[:offset]))
 
 
 def writer_cmd(*args: object) -> list[str]:
