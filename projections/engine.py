@@ -41,10 +41,11 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from . import _files, _reader
+from ._currency import lineage_changed
 from ._interrupt import BUILDING, interruptibly
 from ._journal import JournalSnapshot, take_snapshot
 from .errors import ProjectionError
-from .loader import Progress, ensure_events, events_hash, load_events, log_changed
+from .loader import Progress, ensure_events, events_hash, load_events
 from .runner import SqlFile, ensure_state, read_state, run_projections, set_state, sql_files
 
 __all__ = [
@@ -99,7 +100,7 @@ def is_current(
         state = read_state(con)
     except duckdb.Error:
         return False
-    if journal_dir is not None and log_changed(con, journal_dir) is not None:
+    if journal_dir is not None and lineage_changed(con, journal_dir) is not None:
         return False
     wanted = {"events": events_hash(), **{f.name: f.sql_hash for f in sqls}}
     if set(state) != set(wanted):
@@ -118,7 +119,7 @@ def _compatible(db: Path, sqls: list[SqlFile], journal_dir: Path, lock: bool = T
         return False  # unreadable (e.g. another DuckDB version): rebuild from scratch
     try:
         state = read_state(con)
-        changed = log_changed(con, journal_dir)
+        changed = lineage_changed(con, journal_dir)
     except duckdb.Error:
         return False
     finally:
