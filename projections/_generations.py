@@ -149,9 +149,11 @@ class Generations:
     ) -> T:
         """Run ``work(path, target)`` in the cheapest safe target and publish the result.
 
-        ``reusable(con)`` says whether an existing generation (attached read-only) can be caught
-        up rather than rebuilt; when the published one cannot, or ``full``, the build starts
-        empty (``published_ok``: the caller's answer for the published file, already taken under
+        ``reusable(con)`` says whether the published generation (attached read-only) can be
+        caught up rather than rebuilt; when it cannot, or ``full``, the build starts empty. In
+        the spare, ``work`` checks the same on its own connection (one open instead of two) and
+        raises ``duckdb.Error`` or ``ProjectionError`` when it cannot: then a copy is built
+        instead (``published_ok``: the caller's answer for the published file, already taken under
         the build lock). Call under the build lock. A failed build leaves the published file as
         it was.
         """
@@ -161,13 +163,12 @@ class Generations:
             fd = _files.claim(self.spare)
             if fd is not None:
                 try:
-                    if self._usable(self.spare, reusable, lock=False):
-                        Path(f"{self.spare}.wal").unlink(missing_ok=True)  # never replay stale
-                        result = work(self.spare, Target.SPARE)
-                        os.close(fd)
-                        fd = None
-                        self._publish(self.spare, keep_previous=True)
-                        return result
+                    Path(f"{self.spare}.wal").unlink(missing_ok=True)  # never replay a stale WAL
+                    result = work(self.spare, Target.SPARE)
+                    os.close(fd)
+                    fd = None
+                    self._publish(self.spare, keep_previous=True)
+                    return result
                 except Exception as exc:  # noqa: BLE001 - e.g. another lineage: copy instead
                     if not _build_failure(exc):
                         raise

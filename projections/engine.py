@@ -155,6 +155,8 @@ def _build_in(
         try:
             if in_place:
                 con.execute("BEGIN TRANSACTION")
+                if not _reusable(sqls, journal_dir)(con):  # e.g. another lineage
+                    raise ProjectionError(f"{path.name} cannot be caught up: built from a copy")
             ensure_state(con)
             ensure_events(con)
             phases.mark("open")
@@ -182,7 +184,7 @@ def _build_in(
 
 
 class _Phases:
-    """Wall time of a build's phases, for the debug log (``benchmarks/catchup_phases.py``)."""
+    """Wall time of a build's phases, for the debug log (``benchmarks.engine_phases.py``)."""
 
     def __init__(self) -> None:
         self.last = time.perf_counter()
@@ -220,20 +222,22 @@ def _check_dir(journal_dir: Path) -> Path:
     return jd
 
 
-def _assess(gens: Generations, sqls: list[SqlFile], last_seq: int) -> tuple[bool, bool]:
-    """Return (current, reusable) of the published file, from one attach: current when it
-    reflects ``last_seq`` and current SQL; reusable when a catch-up can continue from it."""
+def _assess(gens: Generations, sqls: list[SqlFile], last_seq: int) -> tuple[bool, int | None]:
+    """Return (current, seq) of the published file, from one attach: current when it reflects
+    ``last_seq`` and current SQL; seq, the last one it holds when a catch-up can continue from
+    it (None: rebuild in full)."""
     if not gens.published.exists():
-        return False, False
+        return False, None
     try:
         con = gens.attach()
     except duckdb.Error:
-        return False, False
+        return False, None
     try:
-        reusable = _reusable(sqls, gens.journal_dir)(con)
-        return reusable and is_current(con, last_seq, sqls), reusable
-    except duckdb.Error:
-        return False, False
+        if not _reusable(sqls, gens.journal_dir)(con):
+            return False, None
+        return is_current(con, last_seq, sqls), int(read_state(con)["events"][0])
+    except (duckdb.Error, KeyError):
+        return False, None
     finally:
         _files.release(con)
 
@@ -268,13 +272,16 @@ def catch_up(
             return CatchUpResult(-1, time.perf_counter() - t0, -1)
         keys = current_stamp(jd, sql_dir)  # before the snapshot (``_currency``)
         snap = take_snapshot(jd)
-        current, reusable = _assess(gens, sqls, snap.last_seq)
+        current, published_seq = _assess(gens, sqls, snap.last_seq)
         if current:
             _refresh_stamp(jd, sqls, sql_dir)
             return CatchUpResult(0, time.perf_counter() - t0, snap.last_seq)
+        reusable = published_seq is not None
         loaded, last = interruptibly(
             lambda: _build(jd, False, False, sqls, progress, sql_dir, (keys, snap, reusable))
         )
+        if published_seq is not None:  # the spare loads two catch-ups' events: count the new
+            loaded = last - published_seq
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
 
 

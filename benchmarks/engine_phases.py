@@ -6,7 +6,7 @@ sql, commit, checkpoint, close), the WAL size before the checkpoint, the target 
 and the wall time; then the same through ``tradejournal rebuild`` in a fresh process, with the
 process's own start-up (``python -c pass`` and the CLI's imports) measured separately.
 
-    python -m benchmarks.catchup_phases --events 100000 --rounds 4
+    python -m benchmarks.engine_phases --events 100000 --rounds 4
 """
 
 from __future__ import annotations
