@@ -32,6 +32,7 @@ __all__ = [
     "claim",
     "copy_file",
     "file_id",
+    "held_fd",
     "hold_while_alive",
     "reader_lock",
     "release",
@@ -87,6 +88,13 @@ def hold_while_alive(con: Any, fd: int | None) -> None:
     """Keep the reader lock ``fd`` until ``con`` is garbage-collected (or ``release``)."""
     if fd is not None:
         _HELD[con] = weakref.finalize(con, os.close, fd)
+
+
+def held_fd(con: Any) -> int | None:
+    """Return the reader lock ``con`` holds (None: none, or released)."""
+    fin = _HELD.get(con)
+    info = fin.peek() if fin is not None else None
+    return None if info is None else int(info[2][0])
 
 
 def release(con: Any) -> None:

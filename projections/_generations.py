@@ -107,6 +107,11 @@ class Generations:
                 time.sleep(0.05 if i else 0.001)  # first retry at once: a publish raced the open
         return None
 
+    def is_published(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Return True when ``con`` (from ``attach``) still holds the published generation
+        (True without flock: no way to tell, and no spare to protect)."""
+        return _files.still_named(_files.held_fd(con), self.published)
+
     def published_id(self) -> tuple[int, int, int] | None:
         """Return the identity of the published file (changes when a build publishes)."""
         return _files.file_id(self.published)

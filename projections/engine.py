@@ -16,8 +16,11 @@ build is ``_currency``'s (the stamp for the fast read, the lineage for catch-up 
   the code and journal files unchanged uses the published file without this module
   (``_reader``).
 
-One ``catch_up`` goes one way: fast read (stamp) -> build lock -> one attach of the published
-file (current? reusable?) -> ``Generations.build`` (target, build, publish).
+One ``catch_up`` goes one way: one attach of the published file (stamp equal: done) -> build
+lock -> the same connection answers "current?" and "reusable?" (re-attached only when another
+build published meanwhile) -> ``Generations.build`` (target, ``_build``, publish). The store,
+the event types and the SQL files (``_build``) are imported only past the stamp check, so a
+catch-up or read finding nothing new costs a DuckDB attach and a few ``stat`` calls.
 """
 
 from __future__ import annotations
@@ -26,21 +29,20 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from . import _files, _reader
-from ._currency import Stamp, current_stamp, lineage_changed, stamp
-from ._generations import DB_NAME, NO_PROGRESS_BAR, Generations, Target
-from ._interrupt import BUILDING, interruptibly
-from ._journal import JournalSnapshot, take_snapshot
-from .errors import ProjectionError
-from .loader import Progress, ensure_events, events_hash, load_events
-from .runner import SqlFile, ensure_state, read_state, run_projections, set_state, sql_files
+from . import _currency, _files, _reader
+from ._generations import DB_NAME, Generations
+from ._interrupt import interruptibly, projection_error
+
+if TYPE_CHECKING:
+    from .loader import Progress
+    from .runner import SqlFile
 
 __all__ = [
     "DB_NAME",
@@ -65,13 +67,6 @@ class CatchUpResult:
     last_seq: int
 
 
-def _open_rw(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute(NO_PROGRESS_BAR)
-    return con
-
-
 def is_current(
     con: duckdb.DuckDBPyConnection,
     last_seq: int,
@@ -80,166 +75,37 @@ def is_current(
 ) -> bool:
     """Return True when the state says every projection reflects ``last_seq`` and current SQL
     (and, given ``journal_dir``, the journal is still the log they were loaded from)."""
-    try:
-        state = read_state(con)
-    except duckdb.Error:
-        return False
-    if journal_dir is not None and lineage_changed(con, journal_dir) is not None:
-        return False
-    wanted = {"events": events_hash(), **{f.name: f.sql_hash for f in sqls}}
-    if set(state) != set(wanted):
-        return False
-    return all(state[n] == (last_seq, h) for n, h in wanted.items())
+    from . import _build
 
-
-def _reusable(sqls: list[SqlFile], jd: Path) -> Callable[[duckdb.DuckDBPyConnection], bool]:
-    """Return the check that a generation can be caught up: same events schema, no removed SQL
-    file, and the journal still holds the last line it loaded (else: a full rebuild)."""
-
-    def check(con: duckdb.DuckDBPyConnection) -> bool:
-        state = read_state(con)
-        changed = lineage_changed(con, jd)
-        if changed is not None:
-            log.warning("%s: rebuilding the projections in full", changed)
-            return False
-        stale_names = set(state) - {"events"} - {f.name for f in sqls}
-        return state.get("events", (0, ""))[1] == events_hash() and not stale_names
-
-    return check
-
-
-def _build(
-    journal_dir: Path,
-    full: bool,
-    force_sql: bool,
-    sqls: list[SqlFile],
-    progress: Progress | None,
-    sql_dir: SqlSource,
-    seen: tuple[Stamp, JournalSnapshot, bool] | None = None,
-) -> tuple[int, int]:
-    """Build a new generation and publish it; return (events loaded, last seq). ``seen``: the
-    stamp, snapshot and reusability of the published file, when the caller already took them."""
-    if seen is None:
-        keys = current_stamp(journal_dir, sql_dir)  # before the snapshot (``_currency``)
-        snap = take_snapshot(journal_dir)
-        published_ok = None
-    else:
-        keys, snap, published_ok = seen
-
-    def work(path: Path, target: Target) -> tuple[int, int]:
-        force = force_sql or target is Target.EMPTY
-        return _build_in(path, snap, journal_dir, force, sqls, progress, keys, target)
-
-    gens = Generations(journal_dir)
-    reusable = _reusable(sqls, journal_dir)
-    return gens.build(work, full=full, reusable=reusable, published_ok=published_ok)
-
-
-def _build_in(
-    path: Path,
-    snap: JournalSnapshot,
-    journal_dir: Path,
-    force_sql: bool,
-    sqls: list[SqlFile],
-    progress: Progress | None,
-    keys: Stamp,
-    target: Target,
-) -> tuple[int, int]:
-    """Load new events into ``path`` and run the stale SQL files (one transaction in the spare:
-    an interrupted build leaves it as it was); checkpoint and close."""
-    in_place = target is Target.SPARE
-    phases = _Phases()
-    try:
-        con = _open_rw(path)
-        BUILDING.add(con)
-        try:
-            if in_place:
-                con.execute("BEGIN TRANSACTION")
-                if not _reusable(sqls, journal_dir)(con):  # e.g. another lineage
-                    raise ProjectionError(f"{path.name} cannot be caught up: built from a copy")
-            ensure_state(con)
-            ensure_events(con)
-            phases.mark("open")
-            loaded, last = load_events(con, journal_dir, snap, progress)
-            set_state(con, "events", last, events_hash())
-            phases.mark("load")
-            run_projections(con, last, sqls, force=force_sql, progress=progress)
-            phases.mark("sql")
-            stamp(con, keys if is_current(con, last, sqls) else None)
-            if in_place:
-                con.execute("COMMIT")
-            phases.mark("commit")
-            wal = _size(Path(f"{path}.wal"))
-            con.execute("CHECKPOINT")
-            phases.mark("checkpoint")
-        finally:
-            BUILDING.discard(con)
-            con.close()
-    except duckdb.Error as exc:
-        raise ProjectionError(str(exc)) from exc
-    phases.mark("close")
-    log.debug("build in %s (%s): %s; WAL before checkpoint %d bytes", path.name,
-              target.value, phases, wal)  # fmt: skip
-    return loaded, last
-
-
-class _Phases:
-    """Wall time of a build's phases, for the debug log (``benchmarks.engine_phases.py``)."""
-
-    def __init__(self) -> None:
-        self.last = time.perf_counter()
-        self.ms: dict[str, float] = {}
-
-    def mark(self, phase: str) -> None:
-        now = time.perf_counter()
-        self.ms[phase] = (now - self.last) * 1000
-        self.last = now
-
-    def __str__(self) -> str:
-        return ", ".join(f"{k} {v:.1f} ms" for k, v in self.ms.items())
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
-
-
-def _refresh_stamp(jd: Path, sqls: list[SqlFile], sql_dir: SqlSource) -> None:
-    """Current projections, stale stamp (code changed; appends during the last build): build
-    once so later reads skip the full check. Under the build lock; best effort."""
-    try:
-        _build(jd, False, False, sqls, None, sql_dir)
-    except ProjectionError as exc:
-        log.warning("%s: could not refresh the projections' fast check: %s", jd, exc)
+    return _build.is_current(con, last_seq, sqls, journal_dir)
 
 
 def _check_dir(journal_dir: Path) -> Path:
     jd = Path(journal_dir)
     if not (jd / "segments").is_dir():
-        raise ProjectionError(f"no journal at {jd} (create one with `tradejournal init`)")
+        raise projection_error()(f"no journal at {jd} (create one with `tradejournal init`)")
     return jd
 
 
-def _assess(gens: Generations, sqls: list[SqlFile], last_seq: int) -> tuple[bool, int | None]:
-    """Return (current, seq) of the published file, from one attach: current when it reflects
-    ``last_seq`` and current SQL; seq, the last one it holds when a catch-up can continue from
-    it (None: rebuild in full)."""
+def _attach_or_none(gens: Generations) -> duckdb.DuckDBPyConnection | None:
     if not gens.published.exists():
-        return False, None
+        return None
     try:
-        con = gens.attach()
+        return gens.attach()
     except duckdb.Error:
-        return False, None
+        return None
+
+
+def _stamped_seq(con: duckdb.DuckDBPyConnection, gens: Generations, sql_dir: SqlSource) -> int:
+    """Return the seq the attached projections reflect when their stamp equals the code and
+    journal now (and no build runs or was killed), else -1."""
+    if gens.temp_files() or not _currency.stamp_matches(con, gens.journal_dir, sql_dir):
+        return -1
     try:
-        if not _reusable(sqls, gens.journal_dir)(con):
-            return False, None
-        return is_current(con, last_seq, sqls), int(read_state(con)["events"][0])
-    except (duckdb.Error, KeyError):
-        return False, None
-    finally:
-        _files.release(con)
+        rows = con.execute("SELECT last_seq FROM _projection_state WHERE name = 'events'")
+        return int(rows.fetchall()[0][0])
+    except (duckdb.Error, IndexError):
+        return -1
 
 
 def catch_up(
@@ -258,31 +124,59 @@ def catch_up(
     """
     jd = _check_dir(Path(journal_dir))
     t0 = time.perf_counter()
-    fast = _reader.open_if_current(jd, sql_dir)
-    if fast is not None:
-        try:
-            last = int(read_state(fast)["events"][0])
-        finally:
-            _files.release(fast)
-        return CatchUpResult(0, time.perf_counter() - t0, last)
-    sqls = sql_files(sql_dir)
     gens = Generations(jd)
-    with gens.build_lock(wait) as locked:
-        if not locked:
-            return CatchUpResult(-1, time.perf_counter() - t0, -1)
-        keys = current_stamp(jd, sql_dir)  # before the snapshot (``_currency``)
-        snap = take_snapshot(jd)
-        current, published_seq = _assess(gens, sqls, snap.last_seq)
-        if current:
-            _refresh_stamp(jd, sqls, sql_dir)
-            return CatchUpResult(0, time.perf_counter() - t0, snap.last_seq)
-        reusable = published_seq is not None
-        loaded, last = interruptibly(
-            lambda: _build(jd, False, False, sqls, progress, sql_dir, (keys, snap, reusable))
-        )
-        if published_seq is not None:  # the spare loads two catch-ups' events: count the new
-            loaded = last - published_seq
+    con = _attach_or_none(gens)
+    try:
+        if con is not None and (seq := _stamped_seq(con, gens, sql_dir)) >= 0:
+            return CatchUpResult(0, time.perf_counter() - t0, seq)
+        with gens.build_lock(wait) as locked:
+            if not locked:
+                return CatchUpResult(-1, time.perf_counter() - t0, -1)
+            if con is not None and not gens.is_published(con):
+                _files.release(con)  # another build published meanwhile
+                con = _attach_or_none(gens)
+            held, con = con, None  # released by _catch_up_locked
+            loaded, last = _catch_up_locked(gens, held, progress, sql_dir)
+    finally:
+        if con is not None:
+            _files.release(con)
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
+
+
+def _catch_up_locked(
+    gens: Generations,
+    con: duckdb.DuckDBPyConnection | None,
+    progress: Progress | None,
+    sql_dir: SqlSource,
+) -> tuple[int, int]:
+    """Under the build lock: catch up from the published generation attached as ``con``
+    (released here, before the build: a reader lock on it would keep the next catch-up off
+    the spare)."""
+    from . import _build
+    from ._journal import take_snapshot
+    from .runner import sql_files
+
+    jd = gens.journal_dir
+    try:
+        sqls = sql_files(sql_dir)
+        keys = _currency.current_stamp(jd, sql_dir)  # before the snapshot (``_currency``)
+        snap = take_snapshot(jd)
+        current, published_seq = (
+            (False, None) if con is None else _build.assess(con, sqls, jd, snap.last_seq)
+        )
+    finally:
+        if con is not None:
+            _files.release(con)
+    if current:
+        _build.refresh_stamp(jd, sqls, sql_dir)
+        return 0, snap.last_seq
+    seen = (keys, snap, published_seq is not None)
+    loaded, last = interruptibly(
+        lambda: _build.build(jd, False, False, sqls, progress, sql_dir, seen)
+    )
+    if published_seq is not None:  # the spare loads two catch-ups' events: count the new
+        loaded = last - published_seq
+    return loaded, last
 
 
 def rebuild(
@@ -297,11 +191,14 @@ def rebuild(
 
     ``progress(stage, done, total)`` is called with stage ``load`` or ``sql``.
     """
+    from . import _build
+    from .runner import sql_files
+
     jd = _check_dir(Path(journal_dir))
     t0 = time.perf_counter()
     sqls = sql_files(sql_dir)
     with Generations(jd).build_lock(None):
-        loaded, last = interruptibly(lambda: _build(jd, full, True, sqls, progress, sql_dir))
+        loaded, last = interruptibly(lambda: _build.build(jd, full, True, sqls, progress, sql_dir))
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
 
 
@@ -327,24 +224,30 @@ def connect_readonly(
         fast = _reader.open_if_current(jd, sql_dir)
         if fast is not None:
             return _reader.sandbox(fast) if sandbox else fast
+        from . import _build
+        from ._journal import take_snapshot
+        from .runner import sql_files
+
         sqls = sql_files(sql_dir)
         try:
             con = _open_published(gens, retries=1)
-        except ProjectionError:
+        except projection_error():
             con = None  # unreadable: the catch-up below rebuilds it
         if con is not None:
-            if is_current(con, take_snapshot(jd).last_seq, sqls, jd):
+            if _build.is_current(con, take_snapshot(jd).last_seq, sqls, jd):
                 # never waits (a builder stamps it anyway); cleans up temp files of killed
                 # builds; a journal whose projections cannot be written is read as it is
                 with contextlib.suppress(OSError), gens.build_lock(0) as locked:
                     if locked:
-                        _refresh_stamp(jd, sqls, sql_dir)
+                        _build.refresh_stamp(jd, sqls, sql_dir)
                 return _reader.sandbox(con) if sandbox else con
             _files.release(con)
         _catch_up_or_follow(gens, wait, sql_dir)
     con = _open_published(gens, retries=100)
     if con is None:
-        raise ProjectionError(f"{gens.published}: no projections yet (another build is running?)")
+        raise projection_error()(
+            f"{gens.published}: no projections yet (another build is running?)"
+        )
     return _reader.sandbox(con) if sandbox else con
 
 
@@ -358,7 +261,7 @@ def _catch_up_or_follow(gens: Generations, wait: float, sql_dir: SqlSource) -> N
                 return
         except OSError as exc:  # a read-only journal (a backup, a read-only mount)
             if not gens.published.exists():
-                raise ProjectionError(f"cannot build the projections: {exc}") from exc
+                raise projection_error()(f"cannot build the projections: {exc}") from exc
             log.warning("cannot catch up (%s): showing the last complete projections", exc)
             return
         if (before is not None and gens.published_id() != before) or time.monotonic() >= deadline:
@@ -370,4 +273,4 @@ def _open_published(gens: Generations, retries: int) -> duckdb.DuckDBPyConnectio
     try:
         return gens.open_published(retries)
     except duckdb.Error as exc:
-        raise ProjectionError(f"cannot open {gens.published} read-only: {exc}") from exc
+        raise projection_error()(f"cannot open {gens.published} read-only: {exc}") from exc

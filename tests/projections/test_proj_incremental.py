@@ -109,7 +109,7 @@ def test_catch_up_rewrites_the_spare_instead_of_copying(tmp_path: Path) -> None:
     P.catch_up(jd)  # built in the spare, in place, and published: the two files swap roles
     assert (_ino(db), _ino(spare)) == (gen_b, gen_a)
     write(jd, events[30:40])
-    P.catch_up(jd)
+    assert P.catch_up(jd).events_loaded == 10  # new to the published file (the spare: 20)
     assert (_ino(db), _ino(spare)) == (gen_a, gen_b)
     # a reader holding the previous generation keeps it: the next catch-up copies instead
     old = P.connect_readonly(jd, catch_up_first=False)
