@@ -221,19 +221,15 @@ def connect_readonly(
     jd = _check_dir(Path(journal_dir))
     gens = Generations(jd)
     if catch_up_first:
-        fast = _reader.open_if_current(jd, sql_dir)
-        if fast is not None:
-            return _reader.sandbox(fast) if sandbox else fast
+        con = _attach_or_none(gens)  # None: missing or unreadable (the catch-up rebuilds it)
+        if con is not None and _stamped_seq(con, gens, sql_dir) >= 0:
+            return _reader.sandbox(con) if sandbox else con
         from . import _build
         from ._journal import take_snapshot
         from .runner import sql_files
 
-        sqls = sql_files(sql_dir)
-        try:
-            con = _open_published(gens, retries=1)
-        except projection_error():
-            con = None  # unreadable: the catch-up below rebuilds it
         if con is not None:
+            sqls = sql_files(sql_dir)
             if _build.is_current(con, take_snapshot(jd).last_seq, sqls, jd):
                 # never waits (a builder stamps it anyway); cleans up temp files of killed
                 # builds; a journal whose projections cannot be written is read as it is
