@@ -19,7 +19,7 @@ import duckdb
 from . import _currency, _files
 from ._generations import DB_NAME, Generations
 
-__all__ = ["DB_NAME", "open_if_current", "sandbox"]
+__all__ = ["DB_NAME", "is_stamped", "open_if_current", "sandbox"]
 
 
 def sandbox(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -44,7 +44,13 @@ def open_if_current(journal_dir: Path, sql_dir: object = None) -> duckdb.DuckDBP
         con = gens.attach()
     except (duckdb.Error, OSError):
         return None
-    if _currency.stamp_matches(con, gens.journal_dir, sql_dir):
+    if is_stamped(con, gens, sql_dir):
         return con
     _files.release(con)
     return None
+
+
+def is_stamped(con: duckdb.DuckDBPyConnection, gens: Generations, sql_dir: object) -> bool:
+    """Return True when the published generation attached as ``con`` bears a stamp equal to the
+    code and journal files now, and no build runs or was killed (its temp files)."""
+    return not gens.temp_files() and _currency.stamp_matches(con, gens.journal_dir, sql_dir)

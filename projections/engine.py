@@ -99,7 +99,7 @@ def _attach_or_none(gens: Generations) -> duckdb.DuckDBPyConnection | None:
 def _stamped_seq(con: duckdb.DuckDBPyConnection, gens: Generations, sql_dir: SqlSource) -> int:
     """Return the seq the attached projections reflect when their stamp equals the code and
     journal now (and no build runs or was killed), else -1."""
-    if gens.temp_files() or not _currency.stamp_matches(con, gens.journal_dir, sql_dir):
+    if not _reader.is_stamped(con, gens, sql_dir):
         return -1
     try:
         rows = con.execute("SELECT last_seq FROM _projection_state WHERE name = 'events'")
