@@ -5,8 +5,8 @@ from the segments with DuckDB's ``read_json``) and the derived tables, views and
 ``sql/*.sql`` (trades, deals, orders, stop_moves, oco_pairs, recommendations, signals,
 conversations, messages, user_actions, llm_calls, equity, daily_equity, alerts, metrics,
 experiments, statistics, mt5_summary, trade_story). Every read catches up first; builds happen
-in a temporary copy that replaces the file atomically, so readers never wait on or see a
-half-built state (``engine.py``). Derived tables are recomputed when events of their input
+in another generation of the file (the previous one, or a copy) that replaces it atomically, so
+readers never wait on or see a half-built state (``engine.py``, ``_generations.py``). Derived tables are recomputed when events of their input
 types arrive; a changed SQL file rebuilds its outputs (``runner.py``).
 
 ```python

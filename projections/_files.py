@@ -1,28 +1,21 @@
-"""The database files: the published ``projections.duckdb``, its spare generation, and locks.
-
-Readers open ``projections.duckdb``; nobody opens it read-write. A builder used to copy it to a
-temporary file, build there and ``os.replace`` the copy onto it: the copy cost a full file write
-on every catch-up (~150 MB at 1 M events). Now the previous generation is kept as
-``projections.duckdb.spare`` (a hard link made when a build is published), and a catch-up
-brings that spare up to date *in place* and publishes it (rename), the current file becoming
-the new spare. This is safe only while no reader has the spare open, which the locks ensure:
+"""File primitives of the projection generations: reader and builder locks, identity, copy,
+rename. The policy (which file is published, which is the spare, when a builder may rewrite
+it) is ``_generations.Generations``'s.
 
 * a reader (``reader_lock``) holds a shared ``flock`` on the file it attached for as long as
-  its connection object lives, and checks that the name still points to the file it locked;
+  its connection object lives (``hold_while_alive``, ``release``), and checks that the name
+  still points to the file it locked (``still_named``);
 * a builder may rewrite the spare only with an exclusive ``flock`` on it (``claim``, never
-  waiting); when a reader still holds the old generation, it falls back to the copy.
+  waiting).
 
 ``flock`` locks belong to an open file, not to a process (unlike DuckDB's own ``fcntl`` locks,
 which any other close of the same file in the process drops), so they hold across threads and
-connections of one process too. Without ``flock`` (Windows) there is no spare: always a copy.
-A full rebuild starts a new lineage: the previous file may hold another journal, so it is not
-kept; a copy of the new file becomes the spare (``fresh_spare``), so that the next catch-up
-does not pay the copy.
+connections of one process too. Without ``flock`` (Windows) there are no such locks
+(``HAVE_FLOCK``): the generations then always copy.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import time
@@ -39,26 +32,15 @@ __all__ = [
     "claim",
     "copy_file",
     "file_id",
-    "fresh_spare",
+    "held_fd",
     "hold_while_alive",
-    "publish",
     "reader_lock",
     "release",
-    "spare_path",
-    "stale_temp_files",
+    "replace",
     "still_named",
 ]
 
 HAVE_FLOCK = fcntl is not None
-
-
-def stale_temp_files(journal_dir: Path) -> list[Path]:
-    """Temp files of builds. Builds serialise on the build lock: found while holding it, they
-    belong to a build that was killed (a load copy can be as large as a segment)."""
-    return [
-        p for pattern in ("projections.duckdb.tmp-*", "projections.load-*.jsonl")
-        for p in journal_dir.glob(pattern)
-    ]  # fmt: skip
 
 
 def file_id(path: Path) -> tuple[int, int, int] | None:
@@ -68,11 +50,6 @@ def file_id(path: Path) -> tuple[int, int, int] | None:
     except FileNotFoundError:
         return None
     return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def spare_path(db: Path) -> Path:
-    """Return the name of the spare generation of ``db``."""
-    return db.with_name(db.name + ".spare")
 
 
 def reader_lock(db: Path) -> int | None:
@@ -113,6 +90,13 @@ def hold_while_alive(con: Any, fd: int | None) -> None:
         _HELD[con] = weakref.finalize(con, os.close, fd)
 
 
+def held_fd(con: Any) -> int | None:
+    """Return the reader lock ``con`` holds (None: none, or released)."""
+    fin = _HELD.get(con)
+    info = fin.peek() if fin is not None else None
+    return None if info is None else int(info[2][0])
+
+
 def release(con: Any) -> None:
     """Close ``con`` and drop its reader lock now."""
     con.close()
@@ -143,7 +127,8 @@ def copy_file(src: Path, dst: Path) -> None:
     shutil.copyfile(src, dst)
 
 
-def _replace(src: Path, dst: Path, attempts: int = 200) -> None:
+def replace(src: Path, dst: Path, attempts: int = 200) -> None:
+    """``os.replace``, retried while Windows refuses it (a reader holds ``dst`` open)."""
     for i in range(attempts):
         try:
             os.replace(src, dst)
@@ -152,34 +137,3 @@ def _replace(src: Path, dst: Path, attempts: int = 200) -> None:
             if i == attempts - 1:
                 raise
             time.sleep(0.05)
-
-
-def publish(built: Path, db: Path, keep_previous: bool) -> None:
-    """Make ``built`` the published ``db`` atomically; the file ``db`` named before becomes the
-    spare when ``keep_previous`` (and flock exists), else the spare is dropped."""
-    spare = spare_path(db)
-    prev = db.with_name(f"{db.name}.prev-{os.getpid()}")
-    prev.unlink(missing_ok=True)
-    keep = keep_previous and HAVE_FLOCK and db.exists()
-    if keep:
-        with contextlib.suppress(FileNotFoundError):
-            os.link(db, prev)  # a second name for the current generation
-    _replace(built, db)
-    if keep and prev.exists():
-        os.replace(prev, spare)
-    elif built != spare:
-        spare.unlink(missing_ok=True)
-    Path(f"{spare}.wal").unlink(missing_ok=True)
-
-
-def fresh_spare(db: Path) -> None:
-    """Make the spare a copy of ``db`` (after a full rebuild; nothing without flock)."""
-    if not HAVE_FLOCK:
-        return
-    spare = spare_path(db)
-    tmp = db.with_name(f"{spare.name}.tmp-{os.getpid()}")
-    try:
-        copy_file(db, tmp)
-        os.replace(tmp, spare)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -1,29 +1,26 @@
 """Build, catch up and open ``projections.duckdb`` so that readers never see a half-built state.
 
-Scheme (DuckDB lets one process open a file read-write and fails read-only opens meanwhile):
+The engine decides *what* a build does; where it runs and how it is published is
+``_generations.Generations``'s (the published file, the spare generation, their locks): a
+catch-up brings the previous generation up to date in place (one transaction) when no reader
+holds it, else a copy of the published file; a full rebuild starts empty. Readers attach the
+published file read-only and never block or see a build. Whether the journal changed since a
+build is ``_currency``'s (the stamp for the fast read, the lineage for catch-up vs rebuild).
 
-* Nobody ever opens ``projections.duckdb`` read-write. A builder takes ``projections.lock``
-  (``filelock``; catch-ups and rebuilds serialise on it) and builds in another file, which it
-  then publishes by renaming it onto ``projections.duckdb``. A reader opens either the old or
-  the new file, both complete.
-* Which other file (``_files.py``): a catch-up brings the previous generation,
-  ``projections.duckdb.spare``, up to date in place (one transaction) when no reader still
-  holds it, else a copy of the current file; the published file becomes the new spare. A full
-  rebuild starts from an empty file and drops the spare.
-* Readers attach the file read-only inside a fresh in-memory DuckDB, so a process never gets
-  DuckDB's per-process cached instance of an older file, and hold a shared lock on it while
-  their connection lives (what keeps builders off it); opening retries briefly on error.
 * The ``events`` table grows append-only by seq. Per-event tables (deals, user_actions,
   llm_calls, alerts, metrics, ...: ``-- mode: append``) insert only rows for the new events;
-  the other derived tables are recomputed (see ``runner.py``), and only when events of their
-  input types arrived or an input table changed. Both keep a full rebuild and any sequence of
-  catch-ups identical by construction (tested by hashing).
+  the other derived tables are recomputed or updated per key (see ``runner.py``), and only
+  when events of their input types arrived or an input table changed. Both keep a full rebuild
+  and any sequence of catch-ups identical by construction (tested by hashing).
+* A build that leaves every projection current stamps the file it publishes: a read finding
+  the code and journal files unchanged uses the published file without this module
+  (``_reader``).
 
-* A build that leaves every projection current records the code and journal files it saw
-  (``_reader``): a read finding both unchanged uses the published file without this module.
-
-On Windows (no ``flock``) there is no spare: every catch-up copies; ``os.replace`` is retried
-while a reader has the file open.
+One ``catch_up`` goes one way: one attach of the published file (stamp equal: done) -> build
+lock -> the same connection answers "current?" and "reusable?" (re-attached only when another
+build published meanwhile) -> ``Generations.build`` (target, ``_build``, publish). The store,
+the event types and the SQL files (``_build``) are imported only past the stamp check, so a
+catch-up or read finding nothing new costs a DuckDB attach and a few ``stat`` calls.
 """
 
 from __future__ import annotations
@@ -32,20 +29,20 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-from filelock import FileLock, Timeout
 
-from . import _files, _reader
-from ._interrupt import BUILDING, interruptibly
-from ._journal import JournalSnapshot, take_snapshot
-from .errors import ProjectionError
-from .loader import Progress, ensure_events, events_hash, load_events, log_changed
-from .runner import SqlFile, ensure_state, read_state, run_projections, set_state, sql_files
+from . import _currency, _files, _reader
+from ._generations import DB_NAME, Generations
+from ._interrupt import interruptibly, projection_error
+
+if TYPE_CHECKING:
+    from .loader import Progress
+    from .runner import SqlFile
 
 __all__ = [
     "DB_NAME",
@@ -58,8 +55,6 @@ __all__ = [
 
 log = logging.getLogger("tradejournal.projections")
 
-DB_NAME = "projections.duckdb"
-LOCK_NAME = "projections.lock"
 SqlSource = Traversable | Path | None
 
 
@@ -72,21 +67,6 @@ class CatchUpResult:
     last_seq: int
 
 
-def _db(journal_dir: Path) -> Path:
-    return Path(journal_dir) / DB_NAME
-
-
-def _open_rw(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute(_reader.NO_PROGRESS_BAR)
-    return con
-
-
-_attach_readonly = _reader.attach_readonly
-_sandbox = _reader.sandbox
-
-
 def is_current(
     con: duckdb.DuckDBPyConnection,
     last_seq: int,
@@ -95,160 +75,37 @@ def is_current(
 ) -> bool:
     """Return True when the state says every projection reflects ``last_seq`` and current SQL
     (and, given ``journal_dir``, the journal is still the log they were loaded from)."""
-    try:
-        state = read_state(con)
-    except duckdb.Error:
-        return False
-    if journal_dir is not None and log_changed(con, journal_dir) is not None:
-        return False
-    wanted = {"events": events_hash(), **{f.name: f.sql_hash for f in sqls}}
-    if set(state) != set(wanted):
-        return False
-    return all(state[n] == (last_seq, h) for n, h in wanted.items())
+    from . import _build
 
-
-def _compatible(db: Path, sqls: list[SqlFile], journal_dir: Path, lock: bool = True) -> bool:
-    """Return True when ``db`` can be caught up: same events schema, no removed SQL file, and
-    the journal still holds the last line it loaded (else: a full rebuild)."""
-    if not db.exists():
-        return False
-    try:
-        con = _attach_readonly(db, lock=lock)
-    except duckdb.Error:
-        return False  # unreadable (e.g. another DuckDB version): rebuild from scratch
-    try:
-        state = read_state(con)
-        changed = log_changed(con, journal_dir)
-    except duckdb.Error:
-        return False
-    finally:
-        _files.release(con)
-    if changed is not None:
-        log.warning("%s: rebuilding the projections in full", changed)
-        return False
-    stale_names = set(state) - {"events"} - {f.name for f in sqls}
-    return state.get("events", (0, ""))[1] == events_hash() and not stale_names
-
-
-def _build(
-    journal_dir: Path,
-    full: bool,
-    force_sql: bool,
-    sqls: list[SqlFile],
-    progress: Progress | None,
-    sql_dir: SqlSource,
-) -> tuple[int, int]:
-    """Build a new generation and publish it; return (events loaded, last seq)."""
-    db = _db(journal_dir)
-    # taken before the snapshot: whatever changes after it changes the key (``_reader``)
-    keys = (_reader.code_key(sql_dir), _reader.journal_key(journal_dir))
-    snap = take_snapshot(journal_dir)
-    if not full and _compatible(db, sqls, journal_dir):
-        spare = _files.spare_path(db)
-        fd = _files.claim(spare)
-        if fd is not None:
-            try:
-                if _compatible(spare, sqls, journal_dir, lock=False):
-                    Path(f"{spare}.wal").unlink(missing_ok=True)  # never replay a stale WAL
-                    result = _build_in(
-                        spare, snap, journal_dir, force_sql, sqls, progress, keys, True
-                    )
-                    os.close(fd)
-                    fd = None
-                    _publish(spare, db, keep_previous=True)
-                    return result
-            except (duckdb.Error, ProjectionError):
-                spare.unlink(missing_ok=True)  # e.g. another lineage: build from a copy instead
-            finally:
-                if fd is not None:
-                    os.close(fd)
-        tmp = db.with_name(f"{DB_NAME}.tmp-{os.getpid()}")
-        _files.copy_file(db, tmp)
-        keep = True
-    else:
-        tmp = db.with_name(f"{DB_NAME}.tmp-{os.getpid()}")
-        force_sql, keep = True, False
-    try:
-        result = _build_in(tmp, snap, journal_dir, force_sql, sqls, progress, keys, False)
-        _publish(tmp, db, keep_previous=keep)
-        if not keep:
-            _files.fresh_spare(db)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
-    return result
-
-
-def _build_in(
-    path: Path,
-    snap: JournalSnapshot,
-    journal_dir: Path,
-    force_sql: bool,
-    sqls: list[SqlFile],
-    progress: Progress | None,
-    keys: tuple[str, str],
-    in_place: bool,
-) -> tuple[int, int]:
-    """Load new events into ``path`` and run the stale SQL files (one transaction when
-    ``in_place``: an interrupted build leaves the file as it was); checkpoint and close."""
-    try:
-        con = _open_rw(path)
-        BUILDING.add(con)
-        try:
-            if in_place:
-                con.execute("BEGIN TRANSACTION")
-            ensure_state(con)
-            ensure_events(con)
-            loaded, last = load_events(con, journal_dir, snap, progress)
-            set_state(con, "events", last, events_hash())
-            run_projections(con, last, sqls, force=force_sql, progress=progress)
-            _reader.record(con, keys if is_current(con, last, sqls) else None)
-            if in_place:
-                con.execute("COMMIT")
-            con.execute("CHECKPOINT")
-        finally:
-            BUILDING.discard(con)
-            con.close()
-    except duckdb.Error as exc:
-        raise ProjectionError(str(exc)) from exc
-    return loaded, last
-
-
-def _refresh_fast_check(jd: Path, sqls: list[SqlFile], sql_dir: SqlSource) -> None:
-    """Current projections, stale fast-check record (code changed; appends during the last
-    build): build once so later reads skip the full check. Under the build lock; best effort."""
-    try:
-        _build(jd, False, False, sqls, None, sql_dir)
-    except ProjectionError as exc:
-        log.warning("%s: could not refresh the projections' fast check: %s", jd, exc)
-
-
-def _publish(built: Path, db: Path, keep_previous: bool) -> None:
-    Path(f"{db}.wal").unlink(missing_ok=True)  # never let a stale WAL meet a new file
-    _files.publish(built, db, keep_previous)
-
-
-@contextlib.contextmanager
-def _build_lock(journal_dir: Path, wait: float | None) -> Iterator[bool]:
-    lock = FileLock(str(Path(journal_dir) / LOCK_NAME))
-    try:
-        lock.acquire(timeout=-1 if wait is None else wait)
-    except Timeout:
-        yield False
-        return
-    try:
-        for stale in _files.stale_temp_files(Path(journal_dir)):
-            stale.unlink(missing_ok=True)
-        yield True
-    finally:
-        lock.release()
+    return _build.is_current(con, last_seq, sqls, journal_dir)
 
 
 def _check_dir(journal_dir: Path) -> Path:
     jd = Path(journal_dir)
     if not (jd / "segments").is_dir():
-        raise ProjectionError(f"no journal at {jd} (create one with `tradejournal init`)")
+        raise projection_error()(f"no journal at {jd} (create one with `tradejournal init`)")
     return jd
+
+
+def _attach_or_none(gens: Generations) -> duckdb.DuckDBPyConnection | None:
+    if not gens.published.exists():
+        return None
+    try:
+        return gens.attach()
+    except duckdb.Error:
+        return None
+
+
+def _stamped_seq(con: duckdb.DuckDBPyConnection, gens: Generations, sql_dir: SqlSource) -> int:
+    """Return the seq the attached projections reflect when their stamp equals the code and
+    journal now (and no build runs or was killed), else -1."""
+    if not _reader.is_stamped(con, gens, sql_dir):
+        return -1
+    try:
+        rows = con.execute("SELECT last_seq FROM _projection_state WHERE name = 'events'")
+        return int(rows.fetchall()[0][0])
+    except (duckdb.Error, IndexError):
+        return -1
 
 
 def catch_up(
@@ -267,33 +124,59 @@ def catch_up(
     """
     jd = _check_dir(Path(journal_dir))
     t0 = time.perf_counter()
-    fast = _reader.open_if_current(jd, sql_dir)
-    if fast is not None:
-        try:
-            last = int(read_state(fast)["events"][0])
-        finally:
-            _files.release(fast)
-        return CatchUpResult(0, time.perf_counter() - t0, last)
-    sqls = sql_files(sql_dir)
-    with _build_lock(jd, wait) as locked:
-        if not locked:
-            return CatchUpResult(-1, time.perf_counter() - t0, -1)
-        last = take_snapshot(jd).last_seq
-        if _db(jd).exists():
-            try:
-                con = _attach_readonly(_db(jd))
-            except duckdb.Error:
-                current = False
-            else:
-                try:
-                    current = is_current(con, last, sqls, jd)
-                finally:
-                    _files.release(con)
-            if current:
-                _refresh_fast_check(jd, sqls, sql_dir)
-                return CatchUpResult(0, time.perf_counter() - t0, last)
-        loaded, last = interruptibly(lambda: _build(jd, False, False, sqls, progress, sql_dir))
+    gens = Generations(jd)
+    con = _attach_or_none(gens)
+    try:
+        if con is not None and (seq := _stamped_seq(con, gens, sql_dir)) >= 0:
+            return CatchUpResult(0, time.perf_counter() - t0, seq)
+        with gens.build_lock(wait) as locked:
+            if not locked:
+                return CatchUpResult(-1, time.perf_counter() - t0, -1)
+            if con is not None and not gens.is_published(con):
+                _files.release(con)  # another build published meanwhile
+                con = _attach_or_none(gens)
+            held, con = con, None  # released by _catch_up_locked
+            loaded, last = _catch_up_locked(gens, held, progress, sql_dir)
+    finally:
+        if con is not None:
+            _files.release(con)
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
+
+
+def _catch_up_locked(
+    gens: Generations,
+    con: duckdb.DuckDBPyConnection | None,
+    progress: Progress | None,
+    sql_dir: SqlSource,
+) -> tuple[int, int]:
+    """Under the build lock: catch up from the published generation attached as ``con``
+    (released here, before the build: a reader lock on it would keep the next catch-up off
+    the spare)."""
+    from . import _build
+    from ._journal import take_snapshot
+    from .runner import sql_files
+
+    jd = gens.journal_dir
+    try:
+        sqls = sql_files(sql_dir)
+        keys = _currency.current_stamp(jd, sql_dir)  # before the snapshot (``_currency``)
+        snap = take_snapshot(jd)
+        current, published_seq = (
+            (False, None) if con is None else _build.assess(con, sqls, jd, snap.last_seq)
+        )
+    finally:
+        if con is not None:
+            _files.release(con)
+    if current:
+        _build.refresh_stamp(jd, sqls, sql_dir)
+        return 0, snap.last_seq
+    seen = (keys, snap, published_seq is not None)
+    loaded, last = interruptibly(
+        lambda: _build.build(jd, False, False, sqls, progress, sql_dir, seen)
+    )
+    if published_seq is not None:  # the spare loads two catch-ups' events: count the new
+        loaded = last - published_seq
+    return loaded, last
 
 
 def rebuild(
@@ -308,11 +191,14 @@ def rebuild(
 
     ``progress(stage, done, total)`` is called with stage ``load`` or ``sql``.
     """
+    from . import _build
+    from .runner import sql_files
+
     jd = _check_dir(Path(journal_dir))
     t0 = time.perf_counter()
     sqls = sql_files(sql_dir)
-    with _build_lock(jd, None):
-        loaded, last = interruptibly(lambda: _build(jd, full, True, sqls, progress, sql_dir))
+    with Generations(jd).build_lock(None):
+        loaded, last = interruptibly(lambda: _build.build(jd, full, True, sqls, progress, sql_dir))
     return CatchUpResult(loaded, time.perf_counter() - t0, last)
 
 
@@ -333,63 +219,54 @@ def connect_readonly(
     network, no extensions, no Python objects; for SQL from users. Close it when done.
     """
     jd = _check_dir(Path(journal_dir))
+    gens = Generations(jd)
     if catch_up_first:
-        fast = _reader.open_if_current(jd, sql_dir)
-        if fast is not None:
-            return _sandbox(fast) if sandbox else fast
-        sqls = sql_files(sql_dir)
-        try:
-            con = _open_existing(jd, retries=1)
-        except ProjectionError:
-            con = None  # unreadable: the catch-up below rebuilds it
+        con = _attach_or_none(gens)  # None: missing or unreadable (the catch-up rebuilds it)
+        if con is not None and _stamped_seq(con, gens, sql_dir) >= 0:
+            return _reader.sandbox(con) if sandbox else con
+        from . import _build
+        from ._journal import take_snapshot
+        from .runner import sql_files
+
         if con is not None:
-            if is_current(con, take_snapshot(jd).last_seq, sqls, jd):
-                # never waits (a builder records it anyway); cleans up temp files of killed
+            sqls = sql_files(sql_dir)
+            if _build.is_current(con, take_snapshot(jd).last_seq, sqls, jd):
+                # never waits (a builder stamps it anyway); cleans up temp files of killed
                 # builds; a journal whose projections cannot be written is read as it is
-                with contextlib.suppress(OSError), _build_lock(jd, 0) as locked:
+                with contextlib.suppress(OSError), gens.build_lock(0) as locked:
                     if locked:
-                        _refresh_fast_check(jd, sqls, sql_dir)
-                return _sandbox(con) if sandbox else con
+                        _build.refresh_stamp(jd, sqls, sql_dir)
+                return _reader.sandbox(con) if sandbox else con
             _files.release(con)
-        _catch_up_or_follow(jd, wait, sql_dir)
-    con = _open_existing(jd, retries=100)
+        _catch_up_or_follow(gens, wait, sql_dir)
+    con = _open_published(gens, retries=100)
     if con is None:
-        raise ProjectionError(f"{_db(jd)}: no projections yet (another build is running?)")
-    return _sandbox(con) if sandbox else con
+        raise projection_error()(
+            f"{gens.published}: no projections yet (another build is running?)"
+        )
+    return _reader.sandbox(con) if sandbox else con
 
 
-def _catch_up_or_follow(jd: Path, wait: float, sql_dir: SqlSource) -> None:
+def _catch_up_or_follow(gens: Generations, wait: float, sql_dir: SqlSource) -> None:
     """Catch up, or, while another process builds, wait until it publishes its database."""
-    before = _files.file_id(_db(jd))
+    before = gens.published_id()
     deadline = time.monotonic() + wait
     while True:
         try:
-            if catch_up(jd, wait=0, sql_dir=sql_dir).events_loaded >= 0:
+            if catch_up(gens.journal_dir, wait=0, sql_dir=sql_dir).events_loaded >= 0:
                 return
         except OSError as exc:  # a read-only journal (a backup, a read-only mount)
-            if not _db(jd).exists():
-                raise ProjectionError(f"cannot build the projections: {exc}") from exc
+            if not gens.published.exists():
+                raise projection_error()(f"cannot build the projections: {exc}") from exc
             log.warning("cannot catch up (%s): showing the last complete projections", exc)
             return
-        if (
-            before is not None and _files.file_id(_db(jd)) != before
-        ) or time.monotonic() >= deadline:
+        if (before is not None and gens.published_id() != before) or time.monotonic() >= deadline:
             return
         time.sleep(0.02)
 
 
-def _open_existing(jd: Path, retries: int) -> duckdb.DuckDBPyConnection | None:
-    db = _db(jd)
-    for i in range(retries):
-        if not db.exists():
-            if i == retries - 1:
-                return None
-            time.sleep(0.05)
-            continue
-        try:
-            return _attach_readonly(db)
-        except duckdb.Error as exc:
-            if i == retries - 1:
-                raise ProjectionError(f"cannot open {db} read-only: {exc}") from exc
-            time.sleep(0.05 if i else 0.001)  # first retry at once: a publish raced the open
-    return None
+def _open_published(gens: Generations, retries: int) -> duckdb.DuckDBPyConnection | None:
+    try:
+        return gens.open_published(retries)
+    except duckdb.Error as exc:
+        raise projection_error()(f"cannot open {gens.published} read-only: {exc}") from exc

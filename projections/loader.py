@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from tradejournal.events import InvalidEventError, decode_event
-from tradejournal.store import fingerprint_at, locate_seq
+from tradejournal.store import locate_seq
 
 from ._journal import JournalSnapshot, Segment
 from ._segment_checks import REBUILD_ADVICE, SegmentChecks, copy_range
@@ -41,7 +41,6 @@ __all__ = [
     "ensure_events",
     "events_hash",
     "load_events",
-    "log_changed",
 ]
 
 Progress = Callable[[str, int, int], None]
@@ -62,27 +61,6 @@ _CURSOR_DDL = (
 def events_hash() -> str:
     """Return the version of the events table (generated DDL + load SQL + load cursor)."""
     return schema_hash(LOAD_SQL + _CURSOR_DDL)
-
-
-def log_changed(con: duckdb.DuckDBPyConnection, journal_dir: Path) -> str | None:
-    """Return why the journal is no longer the log these projections were loaded from, or None.
-
-    The last loaded line must still be in place (same segment, end offset, seq and CRC).
-    """
-    try:
-        rows = con.execute("SELECT fp_segment, fp_end, fp_seq, fp_crc FROM _load_cursor").fetchall()
-    except duckdb.Error:
-        return None  # no cursor yet: nothing loaded
-    if not rows or rows[0][0] is None:
-        return None
-    segment, end, seq, crc = (int(v) for v in rows[0])
-    path = Path(journal_dir) / "segments" / f"{segment:020d}.jsonl"
-    if fingerprint_at(path, end) != (seq, crc):
-        return (
-            f"the journal changed under the projections: seq {seq} is no longer the line "
-            f"they loaded last ({path.name}, byte {end})"
-        )
-    return None
 
 
 def ensure_events(con: duckdb.DuckDBPyConnection) -> None:

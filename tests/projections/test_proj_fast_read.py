@@ -48,6 +48,25 @@ def test_a_current_read_loads_neither_engine_nor_store_nor_events(tmp_path: Path
     assert out[:2] == [str(len(events)), "[]"]
 
 
+def test_a_catch_up_with_nothing_new_loads_neither_store_nor_events(tmp_path: Path) -> None:
+    jd = tmp_path / "j"
+    events = two_accounts()
+    write(jd, events)
+    P.catch_up(jd)
+    code = (
+        "import sys\n"
+        "from tradejournal.projections import catch_up\n"
+        f"print(catch_up({str(jd)!r}).last_seq)\n"
+        "heavy = [m for m in ('tradejournal.projections._build', 'tradejournal.store',"
+        " 'tradejournal.events', 'msgspec') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[:2] == [str(len(events)), "[]"]
+
+
 def test_new_events_are_seen_by_the_next_read(tmp_path: Path) -> None:
     jd = tmp_path / "j"
     events = two_accounts()

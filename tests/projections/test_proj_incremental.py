@@ -22,7 +22,7 @@ from proj_scenario import deal, two_accounts
 from tradejournal import projections as P
 from tradejournal.events import AccountSnapshot, ConversationMessage, Event
 from tradejournal.producers.demo import generate_day
-from tradejournal.projections import _files, engine
+from tradejournal.projections import _files
 from tradejournal.projections._fetch import fetch
 from tradejournal.projections.runner import sql_files
 
@@ -91,65 +91,64 @@ def test_incremental_files_take_the_incremental_path(tmp_path: Path) -> None:
         con.close()
 
 
-def test_catch_up_rewrites_the_spare_instead_of_copying(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _ino(path: Path) -> int:
+    return path.stat().st_ino
+
+
+def test_catch_up_rewrites_the_spare_instead_of_copying(tmp_path: Path) -> None:
     if not _files.HAVE_FLOCK:
         pytest.skip("no flock: every catch-up copies")
     jd = tmp_path / "j"
+    db, spare = jd / "projections.duckdb", jd / "projections.duckdb.spare"
     events = two_accounts()
     write(jd, events[:20])
     P.rebuild(jd, full=True)
-    assert (jd / "projections.duckdb.spare").exists()
-    copies: list[Path] = []
-    real_copy = _files.copy_file
-    monkeypatch.setattr(_files, "copy_file", lambda a, b: (copies.append(a), real_copy(a, b)))
+    gen_a, gen_b = _ino(db), _ino(spare)  # a full rebuild copies its result as the spare
+    assert gen_a != gen_b
     write(jd, events[20:30])
-    P.catch_up(jd)
+    P.catch_up(jd)  # built in the spare, in place, and published: the two files swap roles
+    assert (_ino(db), _ino(spare)) == (gen_b, gen_a)
     write(jd, events[30:40])
-    P.catch_up(jd)
-    assert copies == []
+    assert P.catch_up(jd).events_loaded == 10  # new to the published file (the spare: 20)
+    assert (_ino(db), _ino(spare)) == (gen_a, gen_b)
     # a reader holding the previous generation keeps it: the next catch-up copies instead
     old = P.connect_readonly(jd, catch_up_first=False)
     try:
         write(jd, events[40:50])
         P.catch_up(jd)  # publishes: the reader's file becomes the spare
+        assert (_ino(db), _ino(spare)) == (gen_b, gen_a)
         write(jd, events[50:])
-        P.catch_up(jd)  # the spare is held: copy
-        assert len(copies) == 1
+        P.catch_up(jd)  # the spare is held: a copy of the published file is built
+        assert _ino(db) not in (gen_a, gen_b)
+        assert _ino(spare) == gen_b  # the generation published before the copy
         n_old = old.execute("SELECT max(seq) FROM events").fetchall()[0][0]
         assert n_old == 40  # the reader still sees its complete, older state
     finally:
         old.close()
     del old
     assert P.catch_up(jd).last_seq == len(events)
-    snapshot = hash_tables(jd / "projections.duckdb")
+    snapshot = hash_tables(db)
     P.rebuild(jd, full=True)
-    assert hash_tables(jd / "projections.duckdb") == snapshot
+    assert hash_tables(db) == snapshot
 
 
-def test_failed_in_place_build_falls_back_to_a_copy(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_unusable_spare_falls_back_to_a_copy(tmp_path: Path) -> None:
     if not _files.HAVE_FLOCK:
-        pytest.skip("no flock: every catch-up copies")
+        pytest.skip("no flock: no spare")
     jd = tmp_path / "j"
+    db, spare = jd / "projections.duckdb", jd / "projections.duckdb.spare"
     events = two_accounts()
     write(jd, events[:30])
     P.rebuild(jd, full=True)
+    published = _ino(db)
+    spare.write_bytes(b"not a database" * 100)  # e.g. damaged, or from another DuckDB
     write(jd, events[30:])
-    real = engine._build_in
-    calls: list[bool] = []
-
-    def flaky(*args: object) -> tuple[int, int]:
-        calls.append(bool(args[-1]))
-        if args[-1]:  # the in-place build fails
-            raise P.ProjectionError("boom")
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(engine, "_build_in", flaky)
     assert P.catch_up(jd).last_seq == len(events)
-    assert calls == [True, False]
+    assert _ino(db) != published  # a copy was built and published
+    assert _ino(spare) == published  # ... and the previous generation is the spare again
+    snapshot = hash_tables(db)
+    P.rebuild(jd, full=True)
+    assert hash_tables(db) == snapshot
 
 
 def test_stats_cache_equals_trade_stats(tmp_path: Path) -> None:
