@@ -8,8 +8,12 @@ upcasts old schema versions (``events/upcast.py``). Errors are ``InvalidEventErr
 from __future__ import annotations
 
 import inspect
+import math
 import re
-from typing import Any, Final, NamedTuple, Union
+import sys
+import types
+from decimal import Decimal
+from typing import Annotated, Any, Final, NamedTuple, Union, get_args, get_origin
 
 import msgspec
 
@@ -114,10 +118,31 @@ def _untagged(cls: type[Event]) -> type[msgspec.Struct]:
     # The same fields, order, types and constraints, untagged and mutable (see checked_copies;
     # msgspec.convert from attributes into a tagged struct costs half as much again).
     fields = [
-        (f.name, f.type, None if f.required is False else msgspec.NODEFAULT)
+        (f.name, _finite(f.type), None if f.required is False else msgspec.NODEFAULT)
         for f in msgspec.structs.fields(cls)
     ]
-    return msgspec.defstruct(cls.__name__, fields, kw_only=True)
+    # gc=False: copies hold only strings, numbers, datetimes and lists of strings (no cycles)
+    return msgspec.defstruct(cls.__name__, fields, kw_only=True, gc=False)
+
+
+_FLOAT_MAX: Final = sys.float_info.max
+
+
+def _finite(tp: Any) -> Any:
+    """``tp`` with every float bounded to the finite range: JSON has no NaN or infinity (the
+    encoder writes them as null), so a float that is not finite must be refused like a wrong
+    type. Checking the decoded JSON caught it; checking the Python value needs the bound."""
+    if tp is float:
+        return Annotated[float, msgspec.Meta(ge=-_FLOAT_MAX, le=_FLOAT_MAX)]
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is Annotated and args[0] is float:
+        metas = [m for m in tp.__metadata__ if isinstance(m, msgspec.Meta)]
+        ge = None if any(m.ge is not None for m in metas) else -_FLOAT_MAX
+        le = None if any(m.le is not None for m in metas) else _FLOAT_MAX
+        return tp if ge is None and le is None else Annotated[tp, msgspec.Meta(ge=ge, le=le)]
+    if origin in (Union, types.UnionType):
+        return Union[tuple(_finite(a) for a in args)]  # noqa: UP007
+    return tp
 
 
 _SHADOWS: Final = Union[tuple(_shadow(c) for c in EVENT_TYPES.values())]  # noqa: UP007
@@ -217,23 +242,48 @@ def checked_copies(events: list[Event]) -> list[CheckedGroup]:
     copies are mutable, so the store stamps ``seq`` and ``recorded_ts`` on them and encodes
     each once: validation costs no JSON round trip.
     """
-    groups: dict[type, tuple[list[int], list[Event]]] = {}
-    for i, event in enumerate(events):
-        group = groups.get(type(event))
-        if group is None:
-            group = groups[type(event)] = ([], [])
-        group[0].append(i)
-        group[1].append(event)
+    if len(events) == 1:  # a single append: no grouping
+        spec = _COPY_OF.get(type(events[0]))
+        if spec is not None:
+            try:
+                copy = msgspec.convert(events[0], spec[0], from_attributes=True)
+                return [CheckedGroup(spec[2], [0], [copy])]
+            except msgspec.ValidationError:
+                pass
+        _raise_first_invalid(events)
+    types = list(map(type, events))
+    groups: dict[type, list[int]] = {}
+    for i, cls in enumerate(types):
+        positions = groups.get(cls)
+        if positions is None:
+            positions = groups[cls] = []
+        positions.append(i)
     out = []
     try:
-        for cls, (positions, members) in groups.items():
-            copy_type, list_type, opening = _COPY_OF[cls]
+        for cls, positions in groups.items():
+            _, list_type, opening = _COPY_OF[cls]
+            members = [events[i] for i in positions]
             copies = msgspec.convert(members, list_type, from_attributes=True)
             out.append(CheckedGroup(opening, positions, copies))
     except (KeyError, msgspec.ValidationError):
         _raise_first_invalid(events)
         raise  # pragma: no cover - the first invalid event raised above
     return out
+
+
+def unencodable(events: list[Event], exc: ValueError) -> InvalidEventError:
+    """Name the first field the encoder refused (a non-finite decimal, set around the checks
+    of ``__post_init__``) as an ``InvalidEventError`` for ``exc``."""
+    for i, event in enumerate(events):
+        for name in event.__struct_fields__:
+            value = getattr(event, name)
+            if isinstance(value, Decimal):
+                finite = value.is_finite()
+            else:
+                finite = not isinstance(value, float) or math.isfinite(value)
+            if not finite:
+                return InvalidEventError(name, f"must be a finite number, was {value}", i)
+    return InvalidEventError("", f"cannot be encoded as JSON: {exc}")
 
 
 def _raise_first_invalid(events: list[Event]) -> None:
@@ -316,6 +366,7 @@ __all__ = [
     "ENCODER",
     "check_encoded_many",
     "checked_copies",
+    "unencodable",
     "CheckedGroup",
     "EVENT_TYPES",
     "AccessDenied",

@@ -48,7 +48,8 @@ def frame_stamped(groups: list[CheckedGroup], first_seq: int, recorded_ts: bytes
     is copied or searched after encoding.
     """
     encode, crc32, raw = ENCODER.encode, zlib.crc32, msgspec.Raw(recorded_ts)
-    lines = [b""] * sum(len(g.positions) for g in groups)
+    n = len(groups[0].positions) if len(groups) == 1 else sum(len(g.positions) for g in groups)
+    lines = [b""] * n
     for opening, positions, copies in groups:
         start = _OPENING_CRC.get(opening)
         if start is None:
@@ -58,7 +59,7 @@ def frame_stamped(groups: list[CheckedGroup], first_seq: int, recorded_ts: bytes
             copy.recorded_ts = raw
             rest = encode(copy)[1:-1]
             lines[i] = b"%s%s%s%d}\n" % (opening, rest, CRC_MARK, crc32(rest, start))
-    return b"".join(lines)
+    return lines[0] if n == 1 else b"".join(lines)
 
 
 _OPENING_CRC: dict[bytes, int] = {}

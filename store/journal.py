@@ -26,6 +26,7 @@ from tradejournal.events import (
     Event,
     InvalidEventError,
     checked_copies,
+    unencodable,
 )
 
 from .errors import (
@@ -124,7 +125,7 @@ class Journal(Recovering):
         self._failed: BaseException | None = None
         self._pending: dict[str, int] = {}  # appended by us, not yet in the index (see Recovering)
         self._flush_due = 0.0
-        self._last_now: tuple[dt.datetime | None, str] = (None, "")  # recorded_ts parsed/encoded
+        self._last_now: tuple[dt.datetime | None, str, bytes] = (None, "", b"")  # recorded_ts
 
     # --- opening and closing --------------------------------------------------------------------
     @classmethod
@@ -296,8 +297,13 @@ class Journal(Recovering):
             if not new:
                 return seqs, self._gen
             new_ids = [e.id for e in new]
-        stamp = self._stamp_of(now)
-        blob = frame_stamped(_checked(new, positions, len(batch)), first, b'"%s"' % stamp.encode())
+        stamp, stamp_json = self._stamp_of(now)
+        try:
+            blob = frame_stamped(_checked(new, positions, len(batch)), first, stamp_json)
+        except ValueError as exc:  # not InvalidEventError: the encoder refused a value
+            if isinstance(exc, InvalidEventError):
+                raise
+            raise _located(unencodable(new, exc), positions, len(batch)) from exc
         if self._must_roll(len(blob), now):
             self._roll()
         self._write(blob)
@@ -341,11 +347,12 @@ class Journal(Recovering):
             self._check_present(present, batch)
         return new, positions, Appended(seqs, range(first, next_seq))
 
-    def _stamp_of(self, now: dt.datetime) -> str:
-        """The recorded_ts string of ``now`` as written in the log (cached: one per clock tick)."""
+    def _stamp_of(self, now: dt.datetime) -> tuple[str, bytes]:
+        """``now`` as the log writes it, as text and as JSON (cached: one per clock tick)."""
         if self._last_now[0] != now:
-            self._last_now = (now, ENCODER.encode(now)[1:-1].decode())
-        return self._last_now[1]
+            encoded = ENCODER.encode(now)
+            self._last_now = (now, encoded[1:-1].decode(), encoded)
+        return self._last_now[1], self._last_now[2]
 
     def _check_present(self, present: dict[int, list[int]], batch: list[Event]) -> None:
         """Raise ConflictingIdError when a batch event differs from the logged one of its id."""
@@ -373,7 +380,7 @@ class Journal(Recovering):
             last = self._last_now[0]
             if last is None or self._last_now[1] != stamp:  # another writer's, or at open
                 last = dt.datetime.fromisoformat(stamp)
-                self._last_now = (last, stamp)
+                self._last_now = (last, stamp, b'"%s"' % stamp.encode())
             if now < last:  # the clock stepped back: recorded_ts never goes backwards
                 now = last
         return now
@@ -514,9 +521,15 @@ def _checked(new: list[Event], positions: list[int] | None, n: int) -> list[Chec
     try:
         return checked_copies(new)
     except InvalidEventError as exc:
-        if n == 1:
-            raise InvalidEventError(exc.field, exc.reason) from exc
-        i = exc.index or 0
-        if positions is not None:
-            i = positions[i]
-        raise InvalidEventError(exc.field, f"{exc.reason} (event {i + 1} of {n})") from exc
+        raise _located(exc, positions, n) from exc
+
+
+def _located(exc: InvalidEventError, positions: list[int] | None, n: int) -> InvalidEventError:
+    """The error of the event at ``exc.index`` of the new events, named by its place in the
+    batch of ``n`` (``positions``: batch index of each new event; None when all are new)."""
+    if n == 1:
+        return InvalidEventError(exc.field, exc.reason)
+    i = exc.index or 0
+    if positions is not None:
+        i = positions[i]
+    return InvalidEventError(exc.field, f"{exc.reason} (event {i + 1} of {n})")
