@@ -104,26 +104,10 @@ class IdIndex:
 
         An id already indexed keeps its seq; an id named twice in ``pairs`` gets the first.
         """
-        if isinstance(pairs, ItemsView):  # a dict's items: ids are unique
-            mapping = dict(pairs)
-        else:
-            listed = list(pairs)
-            mapping = dict(listed)
-            if len(mapping) < len(listed):  # the first of repeated ids wins, as in the log
-                mapping = dict(reversed(listed))
-        text = self._as_json(mapping) if mapping else None
         con = self._con
         con.execute("BEGIN IMMEDIATE")
         try:
-            if text is not None:  # the pairs as one JSON object: no per-row binding in Python
-                con.execute(
-                    "INSERT OR IGNORE INTO ids (id, seq) SELECT key, value FROM json_each(?)",
-                    (text,),
-                )
-            elif mapping:
-                con.executemany(
-                    "INSERT OR IGNORE INTO ids (id, seq) VALUES (?, ?)", mapping.items()
-                )
+            self._insert_ids(pairs)
             con.execute(  # the head only moves forward (writers flush their own ids late)
                 "INSERT INTO head (k, last_seq, segment, offset, recorded_ts)"
                 " VALUES (1, ?, ?, ?, ?) ON CONFLICT (k) DO UPDATE SET"
@@ -137,6 +121,26 @@ class IdIndex:
             if con.in_transaction:  # a failed COMMIT may have rolled back already
                 con.execute("ROLLBACK")
             raise
+
+    def _insert_ids(self, pairs: Iterable[tuple[str, int]]) -> None:
+        # The pairs go in as one JSON object (one statement, no per-row binding in Python);
+        # INSERT OR IGNORE keeps the seq of an id already indexed.
+        if isinstance(pairs, ItemsView):  # a dict's items: ids are unique
+            mapping = dict(pairs)
+        else:
+            listed = list(pairs)
+            mapping = dict(listed)
+            if len(mapping) < len(listed):  # the first of repeated ids wins, as in the log
+                mapping = dict(reversed(listed))
+        if not mapping:
+            return
+        text = self._as_json(mapping)
+        if text is not None:
+            sql = "INSERT OR IGNORE INTO ids (id, seq) SELECT key, value FROM json_each(?)"
+            self._con.execute(sql, (text,))
+        else:
+            sql = "INSERT OR IGNORE INTO ids (id, seq) VALUES (?, ?)"
+            self._con.executemany(sql, mapping.items())
 
     def _as_json(self, ids: list[str] | dict[str, int]) -> str | None:
         """The ids (or id -> seq pairs) as JSON text for ``json_each``, or None where SQLite has no
