@@ -318,6 +318,32 @@ class Journal(Recovering):
         self._gen += 1
         return seqs, self._gen
 
+    def _stamp_of(self, now: dt.datetime) -> tuple[str, bytes]:
+        """``now`` as the log writes it, as text and as JSON (cached: one per clock tick)."""
+        if self._last_now[0] != now:
+            encoded = ENCODER.encode(now)
+            self._last_now = (now, encoded[1:-1].decode(), encoded)
+        return self._last_now[1], self._last_now[2]
+
+    def _check_present(self, present: dict[int, list[int]], batch: list[Event]) -> None:
+        """Raise ConflictingIdError when a batch event differs from the logged one of its id."""
+        logged = events_at(self.layout.root, present)
+        for seq, indexes in present.items():
+            old = logged.get(seq)
+            if old is None:  # cannot be: the index and the log agree under the lock
+                raise CorruptionError(
+                    self.layout.segments,
+                    None,
+                    None,
+                    f"the id index names seq {seq}, not in the log",
+                )
+            for i in indexes:
+                differ = _differences(old, batch[i])
+                if differ:
+                    raise ConflictingIdError(
+                        old.id, f"the event at seq {seq}", _nth(i, len(batch)), differ
+                    )
+
     def _dedupe(
         self, batch: list[Event], known: dict[str, int], first: int
     ) -> tuple[list[Event], list[int], Appended]:
@@ -346,32 +372,6 @@ class Journal(Recovering):
         if present:
             self._check_present(present, batch)
         return new, positions, Appended(seqs, range(first, next_seq))
-
-    def _stamp_of(self, now: dt.datetime) -> tuple[str, bytes]:
-        """``now`` as the log writes it, as text and as JSON (cached: one per clock tick)."""
-        if self._last_now[0] != now:
-            encoded = ENCODER.encode(now)
-            self._last_now = (now, encoded[1:-1].decode(), encoded)
-        return self._last_now[1], self._last_now[2]
-
-    def _check_present(self, present: dict[int, list[int]], batch: list[Event]) -> None:
-        """Raise ConflictingIdError when a batch event differs from the logged one of its id."""
-        logged = events_at(self.layout.root, present)
-        for seq, indexes in present.items():
-            old = logged.get(seq)
-            if old is None:  # cannot be: the index and the log agree under the lock
-                raise CorruptionError(
-                    self.layout.segments,
-                    None,
-                    None,
-                    f"the id index names seq {seq}, not in the log",
-                )
-            for i in indexes:
-                differ = _differences(old, batch[i])
-                if differ:
-                    raise ConflictingIdError(
-                        old.id, f"the event at seq {seq}", _nth(i, len(batch)), differ
-                    )
 
     def _now(self) -> dt.datetime:
         now = self._clock()
