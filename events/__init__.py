@@ -240,11 +240,16 @@ def _invalid(exc: msgspec.ValidationError) -> InvalidEventError:
 _BATCH_PATH = re.compile(r"^\[(\d+)\]\.?(.*)$", re.S)
 _CLASSES: Final = frozenset(EVENT_TYPES.values())
 
+from .checked import CheckedGroup, checked_copies, unencodable  # noqa: E402 - uses the above
+
 __all__ = [
     "CURRENT_VERSION",
     "DECODER",
     "ENCODER",
     "check_encoded_many",
+    "checked_copies",
+    "unencodable",
+    "CheckedGroup",
     "EVENT_TYPES",
     "AccessDenied",
     "AccountBalanceChanged",

@@ -11,9 +11,9 @@ import zlib
 
 import msgspec
 
-from tradejournal.events import TradejournalError
+from tradejournal.events import ENCODER, CheckedGroup, TradejournalError
 
-__all__ = ["CRC_MARK", "FrameError", "Head", "frame", "read_head", "unframe"]
+__all__ = ["CRC_MARK", "FrameError", "Head", "frame", "frame_stamped", "read_head", "unframe"]
 
 CRC_MARK = b',"crc":'
 
@@ -37,6 +37,32 @@ def frame(body: bytes) -> bytes:
     """Return the framed line (with CRC and newline) for an encoded JSON object ``body``."""
     inner = body[:-1]
     return b"%s%s%d}\n" % (inner, CRC_MARK, zlib.crc32(inner))
+
+
+def frame_stamped(groups: list[CheckedGroup], first_seq: int, recorded_ts: bytes) -> bytes:
+    """Stamp checked copies (``events.checked_copies`` of a batch) with seq ``first_seq + i``
+    (i: the event's index in the batch) and ``recorded_ts`` (its JSON encoding, the same for
+    the whole batch), and return their framed lines in batch order, joined.
+
+    One encode per event; the CRC carries on from the opening's (``{"type":...,``), so no line
+    is copied or searched after encoding.
+    """
+    encode, crc32, raw = ENCODER.encode, zlib.crc32, msgspec.Raw(recorded_ts)
+    n = len(groups[0].positions) if len(groups) == 1 else sum(len(g.positions) for g in groups)
+    lines = [b""] * n
+    for opening, positions, copies in groups:
+        start = _OPENING_CRC.get(opening)
+        if start is None:
+            start = _OPENING_CRC[opening] = crc32(opening)
+        for i, copy in zip(positions, copies, strict=True):
+            copy.seq = first_seq + i
+            copy.recorded_ts = raw
+            rest = encode(copy)[1:-1]
+            lines[i] = b"%s%s%s%d}\n" % (opening, rest, CRC_MARK, crc32(rest, start))
+    return lines[0] if n == 1 else b"".join(lines)
+
+
+_OPENING_CRC: dict[bytes, int] = {}
 
 
 def unframe(line: bytes) -> bytes:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterable
+from collections.abc import ItemsView, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 __all__ = ["Cursor", "IdIndex", "SealCheck"]
 
@@ -58,6 +60,7 @@ CREATE TRIGGER IF NOT EXISTS head_crc_stale AFTER UPDATE OF segment, offset ON h
 WHEN NEW.crc IS OLD.crc AND (NEW.segment != OLD.segment OR NEW.offset != OLD.offset)
 BEGIN UPDATE head SET crc = NULL WHERE k = 1; END;
 """
+_ENCODE = msgspec.json.encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,11 @@ class IdIndex:
         self._con.executescript(_SCHEMA)
         self._add_crc_column()
         self._inode = os.stat(path).st_ino
+        try:  # JSON functions are built into SQLite since 3.38 (and usually before)
+            self._con.execute("SELECT count(*) FROM json_each('[]')")
+            self._json = True
+        except sqlite3.OperationalError:
+            self._json = False
 
     def _add_crc_column(self) -> None:
         # An index written by older code has no crc column: add it (NULL, i.e. unknown).
@@ -129,6 +137,10 @@ class IdIndex:
         if len(ids) == 1:
             row = self._con.execute("SELECT seq FROM ids WHERE id = ?", ids).fetchone()
             return {ids[0]: row[0]} if row else {}
+        text = self._as_json(ids)
+        if text is not None:  # one statement, one primary-key probe per id
+            sql = "SELECT ids.id, ids.seq FROM json_each(?) AS j CROSS JOIN ids ON ids.id = j.value"
+            return dict(self._con.execute(sql, (text,)).fetchall())
         found: dict[str, int] = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
@@ -138,11 +150,14 @@ class IdIndex:
         return found
 
     def advance(self, pairs: Iterable[tuple[str, int]], cursor: Cursor) -> None:
-        """Record new (id, seq) pairs and move the head, in one transaction."""
+        """Record new (id, seq) pairs and move the head, in one transaction.
+
+        An id already indexed keeps its seq; an id named twice in ``pairs`` gets the first.
+        """
         con = self._con
         con.execute("BEGIN IMMEDIATE")
         try:
-            con.executemany("INSERT OR IGNORE INTO ids (id, seq) VALUES (?, ?)", pairs)
+            self._insert_ids(pairs)
             con.execute(  # the head only moves forward (writers flush their own ids late)
                 "INSERT INTO head (k, last_seq, segment, offset, recorded_ts, crc)"
                 " VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (k) DO UPDATE SET"
@@ -183,6 +198,34 @@ class IdIndex:
         self._con.execute(
             "INSERT OR REPLACE INTO seal_checks VALUES (?, ?, ?, ?, ?, ?)", (first_seq, *check)
         )
+
+    def _insert_ids(self, pairs: Iterable[tuple[str, int]]) -> None:
+        # The pairs go in as one JSON object (one statement, no per-row binding in Python);
+        # INSERT OR IGNORE keeps the seq of an id already indexed.
+        if isinstance(pairs, ItemsView):  # a dict's items: ids are unique
+            mapping = dict(pairs)
+        else:
+            listed = list(pairs)
+            mapping = dict(listed)
+            if len(mapping) < len(listed):  # the first of repeated ids wins, as in the log
+                mapping = dict(reversed(listed))
+        if not mapping:
+            return
+        text = self._as_json(mapping)
+        if text is not None:
+            sql = "INSERT OR IGNORE INTO ids (id, seq) SELECT key, value FROM json_each(?)"
+            self._con.execute(sql, (text,))
+        else:
+            sql = "INSERT OR IGNORE INTO ids (id, seq) VALUES (?, ?)"
+            self._con.executemany(sql, mapping.items())
+
+    def _as_json(self, ids: list[str] | dict[str, int]) -> str | None:
+        """The ids (or id -> seq pairs) as JSON text for ``json_each``, or None where SQLite has no
+        JSON functions or an id holds a NUL (SQLite's JSON text ends a string there)."""
+        if not self._json:
+            return None
+        text = _ENCODE(ids)
+        return None if b"\\u0000" in text else text.decode()
 
     def reset(self) -> None:
         """Forget everything (before a rebuild from the segments)."""

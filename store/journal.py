@@ -19,9 +19,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
-import msgspec
-
-from tradejournal.events import ENCODER, Event, InvalidEventError, check_encoded_many
+from tradejournal.events import (
+    ENCODER,
+    EVENT_TYPES,
+    CheckedGroup,
+    Event,
+    InvalidEventError,
+    checked_copies,
+    unencodable,
+)
 
 from .errors import (
     ConflictingIdError,
@@ -30,7 +36,7 @@ from .errors import (
     StoreClosedError,
     WriteFailedError,
 )
-from .framing import frame
+from .framing import frame_stamped
 from .identity import ensure_journal_id, new_journal_meta
 from .index import Cursor, IdIndex
 from .layout import (
@@ -119,6 +125,7 @@ class Journal(Recovering):
         self._failed: BaseException | None = None
         self._pending: dict[str, int] = {}  # appended by us, not yet in the index (see Recovering)
         self._flush_due = 0.0
+        self._last_now: tuple[dt.datetime | None, str, bytes] = (None, "", b"")  # recorded_ts
 
     # --- opening and closing --------------------------------------------------------------------
     @classmethod
@@ -228,9 +235,11 @@ class Journal(Recovering):
         batch = list(events)
         if not batch:
             return Appended()
-        for i, event in enumerate(batch):
-            if not isinstance(event, Event):
-                raise InvalidEventError("", f"event {i + 1}: not an event: {type(event).__name__}")
+        if not _CATALOGUE.issuperset(map(type, batch)):  # one C pass in the common case
+            for i, event in enumerate(batch):
+                if not isinstance(event, Event):
+                    name = type(event).__name__
+                    raise InvalidEventError("", f"event {i + 1}: not an event: {name}")
         with self._tlock:
             self._check_usable()
             with self._flock:
@@ -270,41 +279,31 @@ class Journal(Recovering):
     def _append_locked(self, batch: list[Event]) -> tuple[Appended, int]:
         self._catch_up()
         assert self._index is not None
-        ids = {e.id for e in batch}
-        known = {i: self._pending[i] for i in ids if i in self._pending}
+        listed = [e.id for e in batch]
+        ids = set(listed)
+        pending = self._pending
+        known = {i: pending[i] for i in ids if i in pending} if pending else {}
         if len(known) < len(ids):
             known.update(self._index.lookup(ids - known.keys()))
         now = self._now()
-        stamp_field = b'"recorded_ts":' + ENCODER.encode(now)
-        stamp = stamp_field[15:-1].decode()
-        seqs: list[int] = []
-        bodies: list[bytes] = []
-        positions: list[int] = []  # index in the batch of each new event (for error messages)
-        pairs: list[tuple[str, int]] = []
-        next_seq = self._cursor.last_seq + 1
-        written: dict[str, int] = {}  # id -> index in the batch of the event this call writes
-        present: dict[int, list[int]] = {}  # seq already in the log -> batch indexes naming it
-        for i, event in enumerate(batch):
-            if event.id in known:
-                if event.id in written:
-                    _same_or_raise(batch[written[event.id]], event, written[event.id], i, batch)
-                else:
-                    present.setdefault(known[event.id], []).append(i)
-                seqs.append(known[event.id])
-                continue
-            written[event.id] = i
-            bodies.append(_stamp(event, next_seq, now, stamp_field))
-            positions.append(i)
-            pairs.append((event.id, next_seq))
-            known[event.id] = next_seq
-            seqs.append(next_seq)
-            next_seq += 1
-        if present:
-            self._check_present(present, batch)
-        if not bodies:
-            return Appended(seqs), self._gen
-        _validate(bodies, positions, len(batch))
-        blob = b"".join([frame(body) for body in bodies])
+        first = next_seq = self._cursor.last_seq + 1
+        if not known and len(ids) == len(batch):  # the common case: every event is new
+            new, positions, new_ids = batch, None, listed
+            next_seq += len(batch)
+            seqs = Appended(range(first, next_seq), range(first, next_seq))
+        else:
+            new, positions, seqs = self._dedupe(batch, known, first)
+            next_seq += len(new)
+            if not new:
+                return seqs, self._gen
+            new_ids = [e.id for e in new]
+        stamp, stamp_json = self._stamp_of(now)
+        try:
+            blob = frame_stamped(_checked(new, positions, len(batch)), first, stamp_json)
+        except ValueError as exc:  # not InvalidEventError: the encoder refused a value
+            if isinstance(exc, InvalidEventError):
+                raise
+            raise _located(unencodable(new, exc), positions, len(batch)) from exc
         if self._must_roll(len(blob), now):
             self._roll()
         self._write(blob)
@@ -314,11 +313,18 @@ class Journal(Recovering):
         self._cursor = Cursor(next_seq - 1, self._active, end, stamp, crc)
         if self._active_day is None:
             self._active_day = now.date()
-        self._pending.update(pairs)
-        if len(self._pending) >= self.index_flush_events or time.monotonic() >= self._flush_due:
+        pending.update(zip(new_ids, range(first, next_seq), strict=True))
+        if len(pending) >= self.index_flush_events or time.monotonic() >= self._flush_due:
             self._flush_index()
         self._gen += 1
-        return Appended(seqs, [seq for _, seq in pairs]), self._gen
+        return seqs, self._gen
+
+    def _stamp_of(self, now: dt.datetime) -> tuple[str, bytes]:
+        """``now`` as the log writes it, as text and as JSON (cached: one per clock tick)."""
+        if self._last_now[0] != now:
+            encoded = ENCODER.encode(now)
+            self._last_now = (now, encoded[1:-1].decode(), encoded)
+        return self._last_now[1], self._last_now[2]
 
     def _check_present(self, present: dict[int, list[int]], batch: list[Event]) -> None:
         """Raise ConflictingIdError when a batch event differs from the logged one of its id."""
@@ -339,10 +345,43 @@ class Journal(Recovering):
                         old.id, f"the event at seq {seq}", _nth(i, len(batch)), differ
                     )
 
+    def _dedupe(
+        self, batch: list[Event], known: dict[str, int], first: int
+    ) -> tuple[list[Event], list[int], Appended]:
+        """Split a batch naming known ids (or repeating one) into the events to write, their
+        indexes in the batch and the seqs of the whole batch; raise on conflicting content."""
+        seqs: list[int] = []
+        new: list[Event] = []
+        positions: list[int] = []  # index in the batch of each new event (for error messages)
+        next_seq = first
+        written: dict[str, int] = {}  # id -> index in the batch of the event this call writes
+        present: dict[int, list[int]] = {}  # seq already in the log -> batch indexes naming it
+        for i, event in enumerate(batch):
+            if event.id in known:
+                if event.id in written:
+                    _same_or_raise(batch[written[event.id]], event, written[event.id], i, batch)
+                else:
+                    present.setdefault(known[event.id], []).append(i)
+                seqs.append(known[event.id])
+                continue
+            written[event.id] = i
+            new.append(event)
+            positions.append(i)
+            known[event.id] = next_seq
+            seqs.append(next_seq)
+            next_seq += 1
+        if present:
+            self._check_present(present, batch)
+        return new, positions, Appended(seqs, range(first, next_seq))
+
     def _now(self) -> dt.datetime:
         now = self._clock()
-        if self._cursor.recorded_ts:
-            last = dt.datetime.fromisoformat(self._cursor.recorded_ts)
+        stamp = self._cursor.recorded_ts
+        if stamp:
+            last = self._last_now[0]
+            if last is None or self._last_now[1] != stamp:  # another writer's, or at open
+                last = dt.datetime.fromisoformat(stamp)
+                self._last_now = (last, stamp, b'"%s"' % stamp.encode())
             if now < last:  # the clock stepped back: recorded_ts never goes backwards
                 now = last
         return now
@@ -444,16 +483,7 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _stamp(event: Event, seq: int, now: dt.datetime, stamp_field: bytes) -> bytes:
-    # Encode with seq and recorded_ts set. Fast path: splice them into the encoding of an
-    # unstamped event (both are the first envelope fields after "type", written as null).
-    if event.seq is None and event.recorded_ts is None:
-        body = ENCODER.encode(event)
-        body = body.replace(b'"seq":null', b'"seq":%d' % seq, 1)
-        return body.replace(b'"recorded_ts":null', stamp_field, 1)
-    return ENCODER.encode(msgspec.structs.replace(event, seq=seq, recorded_ts=now))
-
-
+_CATALOGUE = frozenset(EVENT_TYPES.values())
 _STORE_FIELDS = frozenset({"seq", "recorded_ts"})
 
 
@@ -488,11 +518,19 @@ def _init_or_wait(root: Path, timeout: float = 5.0) -> None:
             time.sleep(0.005)  # its marker (journal.json) is written last
 
 
-def _validate(bodies: list[bytes], positions: list[int], n: int) -> None:
+def _checked(new: list[Event], positions: list[int] | None, n: int) -> list[CheckedGroup]:
     try:
-        check_encoded_many(bodies)
+        return checked_copies(new)
     except InvalidEventError as exc:
-        if n == 1:
-            raise InvalidEventError(exc.field, exc.reason) from exc
-        i = positions[exc.index] if exc.index is not None else 0
-        raise InvalidEventError(exc.field, f"{exc.reason} (event {i + 1} of {n})") from exc
+        raise _located(exc, positions, n) from exc
+
+
+def _located(exc: InvalidEventError, positions: list[int] | None, n: int) -> InvalidEventError:
+    """The error of the event at ``exc.index`` of the new events, named by its place in the
+    batch of ``n`` (``positions``: batch index of each new event; None when all are new)."""
+    if n == 1:
+        return InvalidEventError(exc.field, exc.reason)
+    i = exc.index or 0
+    if positions is not None:
+        i = positions[i]
+    return InvalidEventError(exc.field, f"{exc.reason} (event {i + 1} of {n})")
