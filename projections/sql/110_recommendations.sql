@@ -17,8 +17,8 @@
 -- One definition serves both builds: _recommendations_rows(after) gives the rows of every
 -- recommendation when after = 0, else of those listed in the temp table _recommendation_todo,
 -- which a catch-up fills from _recommendation_keys(after): the recommendations with an event
--- after seq `after`; those whose cost changed (a new llm.called that produced it or belongs to
--- the same request; a new call or message in its conversation); those linked to an order that
+-- after seq `after`; those whose cost changed (a new llm.called that produced it; a new call or
+-- message in its conversation); those linked to an order that
 -- changed (_order_keys: the order events of the ticket name it, or the stored row links the
 -- ticket); those linked to a position whose trade rows changed (_trade_keys: the stored row
 -- names the position, or the trade carries its id). A catch-up deletes and re-inserts them.
@@ -138,21 +138,16 @@ WITH new AS (
     SELECT type, id, account, recommendation_id, conversation_id, causation_id
     FROM events WHERE seq > after
 ),
-causes AS (
-    -- the calls whose id, as a recommendation's causation_id, makes them its producing call
-    SELECT id FROM new WHERE type = 'llm.called'
-    UNION
-    SELECT c.id FROM events c
-    JOIN new n ON n.type = 'llm.called' AND c.causation_id = n.causation_id
-    WHERE c.type = 'llm.called'
-),
 order_keys AS (SELECT * FROM _order_keys(after)),
 trade_keys AS (SELECT * FROM _trade_keys(after))
 SELECT recommendation_id FROM new
 WHERE recommendation_id IS NOT NULL
   AND (type LIKE 'recommendation.%' OR type IN ('order.placed', 'order.rejected'))
 UNION
-SELECT i.recommendation_id FROM events i JOIN causes c ON i.causation_id = c.id
+-- a new call that produced it (the calls of the same request count only before the producing
+-- call: a new one is the producing call or comes after it)
+SELECT i.recommendation_id FROM events i
+JOIN new c ON c.type = 'llm.called' AND i.causation_id = c.id
 WHERE i.type = 'recommendation.issued'
 UNION
 SELECT r.recommendation_id FROM recommendations r
