@@ -1,7 +1,7 @@
 -- recommendations: one row per recommendation.issued with its life cycle and outcome.
 -- inputs:  events[recommendation.issued, recommendation.approved, recommendation.dismissed,
 --          recommendation.expired, recommendation.executed, recommendation.failed,
---          llm.called, conversation.message], orders, trades
+--          llm.called, conversation.message, order.placed, order.rejected], orders, trades
 -- outputs: recommendations, _recommendation_keys (macro), _recommendations_rows (macro)
 -- mode:    incremental
 -- status: the latest of approved/dismissed/expired/executed/failed (else issued).
