@@ -1,10 +1,36 @@
 -- orders: one row per order (account, order_ticket) with its life cycle; rejected orders
 -- without a ticket get their own row.
 -- inputs:  events[order.placed, order.modified, order.cancelled, order.rejected], deals
--- outputs: orders
+-- outputs: orders, _order_keys (macro), _orders_rows (macro)
+-- mode:    incremental
 -- status: filled (a deal executed it, fully or partly) > cancelled > rejected > pending.
-CREATE OR REPLACE TABLE orders AS
-WITH placed AS (
+-- One definition serves both builds: _orders_rows(after) gives the rows of every order when
+-- after = 0, else of the orders (account, order_ticket) listed in the temp table _order_todo,
+-- which a catch-up fills from _order_keys(after): the orders with an order event or a new deal
+-- after seq `after` (a fill changes its order's row), plus the rejections without a ticket
+-- after `after` (each its own row). A catch-up deletes and re-inserts those orders' rows.
+CREATE OR REPLACE TEMP TABLE _order_todo (account VARCHAR, order_ticket BIGINT);
+
+CREATE OR REPLACE MACRO _order_keys(after) AS TABLE
+SELECT account, order_ticket FROM events
+WHERE seq > after AND order_ticket IS NOT NULL
+  AND type IN ('order.placed', 'order.modified', 'order.cancelled', 'order.rejected')
+UNION
+SELECT account, order_ticket FROM deals WHERE seq > after AND order_ticket IS NOT NULL;
+
+CREATE OR REPLACE MACRO _orders_rows(after) AS TABLE
+WITH ev AS (
+    SELECT type, seq, ts, account, order_ticket, symbol, order_type, volume, price, sl, tp, magic,
+           comment, oco_group_id, recommendation_id, signal_id, position_id, expires_ts,
+           correlation_id, reason, retcode
+    FROM events e
+    WHERE type IN ('order.placed', 'order.modified', 'order.cancelled', 'order.rejected')
+      AND (after = 0
+           OR EXISTS (SELECT 1 FROM _order_todo k WHERE k.account IS NOT DISTINCT FROM e.account
+                                                   AND k.order_ticket = e.order_ticket)
+           OR (order_ticket IS NULL AND seq > after))
+),
+placed AS (
     SELECT account, order_ticket,
            arg_min(seq, seq) AS seq, min(ts) AS placed_ts,
            arg_min(symbol, seq) AS symbol, arg_min(order_type, seq) AS order_type,
@@ -16,7 +42,7 @@ WITH placed AS (
            arg_min(signal_id, seq) AS signal_id, arg_min(position_id, seq) AS position_id,
            arg_min(expires_ts, seq) AS expires_ts,
            arg_min(correlation_id, seq) AS correlation_id
-    FROM events WHERE type = 'order.placed'
+    FROM ev WHERE type = 'order.placed'
     GROUP BY account, order_ticket
 ),
 modified AS (
@@ -25,25 +51,29 @@ modified AS (
            arg_max(sl, seq) FILTER (WHERE sl IS NOT NULL) AS last_sl,
            arg_max(tp, seq) FILTER (WHERE tp IS NOT NULL) AS last_tp,
            arg_max(volume, seq) FILTER (WHERE volume IS NOT NULL) AS last_volume
-    FROM events WHERE type = 'order.modified'
+    FROM ev WHERE type = 'order.modified'
     GROUP BY account, order_ticket
 ),
 cancelled AS (
     SELECT account, order_ticket, min(ts) AS cancelled_ts, arg_min(reason, seq) AS cancel_reason
-    FROM events WHERE type = 'order.cancelled'
+    FROM ev WHERE type = 'order.cancelled'
     GROUP BY account, order_ticket
 ),
 rejected AS (
     SELECT seq, account, order_ticket, ts, symbol, order_type, volume, price, retcode, comment,
            recommendation_id
-    FROM events WHERE type = 'order.rejected'
+    FROM ev WHERE type = 'order.rejected'
 ),
 fills AS (
     SELECT account, order_ticket, count(*) AS fills, min(ts) AS first_fill_ts,
            sum(volume) AS filled_volume,
            CAST(sum(volume * price) / sum(volume) AS DECIMAL(38, 10)) AS fill_price,
            arg_min(position_id, (ts, deal_ticket, seq)) AS fill_position_id
-    FROM deals WHERE order_ticket IS NOT NULL
+    FROM deals d
+    WHERE order_ticket IS NOT NULL
+      AND (after = 0 OR EXISTS (SELECT 1 FROM _order_todo k
+                                WHERE k.account IS NOT DISTINCT FROM d.account
+                                  AND k.order_ticket = d.order_ticket))
     GROUP BY account, order_ticket
 ),
 base AS (
@@ -86,8 +116,20 @@ LEFT JOIN (SELECT account, order_ticket, arg_max(retcode, seq) AS retcode,
        ON b.retcode IS NULL AND rj.account IS NOT DISTINCT FROM b.account
       AND rj.order_ticket = b.order_ticket;
 
+CREATE OR REPLACE TABLE orders AS SELECT * FROM _orders_rows(0);
+DROP TABLE _order_todo;
+
 COMMENT ON TABLE orders IS 'One row per order (account, order_ticket) with its life cycle: placed, modified, cancelled, rejected, filled.';
 COMMENT ON COLUMN orders.status IS 'filled (a deal executed it) > cancelled > rejected > pending';
 COMMENT ON COLUMN orders.position_id IS 'position the order belongs to: from order.placed, else from its first fill';
 COMMENT ON COLUMN orders.fill_price IS 'volume-weighted average price of the deals that executed this order';
 COMMENT ON COLUMN orders.current_sl IS 'stop loss after the last order.modified (the placed sl if never modified)';
+
+-- incremental:
+CREATE OR REPLACE TEMP TABLE _order_todo AS
+SELECT * FROM _order_keys(getvariable('projection_after'));
+DELETE FROM orders WHERE EXISTS (SELECT 1 FROM _order_todo k
+                                 WHERE k.account IS NOT DISTINCT FROM orders.account
+                                   AND k.order_ticket = orders.order_ticket);
+INSERT INTO orders SELECT * FROM _orders_rows(getvariable('projection_after'));
+DROP TABLE _order_todo;

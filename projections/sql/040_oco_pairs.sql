@@ -1,28 +1,54 @@
 -- oco_pairs: one row per OCO group (account, oco_group_id): both legs and what became of them.
 -- inputs:  events[oco.created, oco.triggered, oco.failed], orders, deals
--- outputs: oco_pairs
+-- outputs: oco_pairs, _oco_keys (macro), _oco_pairs_rows (macro)
+-- mode:    incremental
 -- status: BOTH_FILLED (oco.failed both_filled, or deals on both legs) > FILLED_A / FILLED_B
 --   (that leg filled: a deal on it or oco.triggered naming it) > CANCELLED (both legs
 --   cancelled, none filled) > ACTIVE.
 -- cancel_latency_ms: from oco.triggered when given, else sibling order.cancelled ts minus the
 --   first fill of the filled leg.
-CREATE OR REPLACE TABLE oco_pairs AS
-WITH created AS (
+-- One definition serves both builds: _oco_pairs_rows(after) gives the rows of every group when
+-- after = 0, else of the groups (account, oco_group_id) listed in the temp table _oco_todo,
+-- which a catch-up fills from _oco_keys(after): the groups with an OCO event after seq `after`
+-- and the groups whose leg's order changed (_order_keys: an order event or a deal on it). A
+-- catch-up deletes and re-inserts those groups' rows.
+CREATE OR REPLACE TEMP TABLE _oco_todo (account VARCHAR, oco_group_id VARCHAR);
+
+CREATE OR REPLACE MACRO _oco_keys(after) AS TABLE
+SELECT account, oco_group_id FROM events
+WHERE seq > after AND type IN ('oco.created', 'oco.triggered', 'oco.failed')
+UNION
+SELECT c.account, c.oco_group_id
+FROM (SELECT account, oco_group_id, unnest([leg_a_ticket, leg_b_ticket]) AS ticket
+      FROM events WHERE type = 'oco.created') c
+JOIN _order_keys(after) k ON k.account IS NOT DISTINCT FROM c.account AND k.order_ticket = c.ticket;
+
+CREATE OR REPLACE MACRO _oco_pairs_rows(after) AS TABLE
+WITH ev AS (
+    SELECT type, seq, ts, account, oco_group_id, symbol, leg_a_ticket, leg_b_ticket,
+           filled_ticket, cancel_ticket, cancel_latency_ms, kind, error, retcode
+    FROM events e
+    WHERE type IN ('oco.created', 'oco.triggered', 'oco.failed')
+      AND (after = 0 OR EXISTS (SELECT 1 FROM _oco_todo k
+                                WHERE k.account IS NOT DISTINCT FROM e.account
+                                  AND k.oco_group_id IS NOT DISTINCT FROM e.oco_group_id))
+),
+created AS (
     SELECT account, oco_group_id, min(seq) AS seq, min(ts) AS created_ts,
            arg_min(symbol, seq) AS symbol, arg_min(leg_a_ticket, seq) AS leg_a_ticket,
            arg_min(leg_b_ticket, seq) AS leg_b_ticket
-    FROM events WHERE type = 'oco.created' GROUP BY account, oco_group_id
+    FROM ev WHERE type = 'oco.created' GROUP BY account, oco_group_id
 ),
 trig AS (
     SELECT account, oco_group_id, min(ts) AS triggered_ts,
            arg_min(filled_ticket, seq) AS trig_filled, arg_min(cancel_ticket, seq) AS trig_cancel,
            arg_min(cancel_latency_ms, seq) AS trig_latency
-    FROM events WHERE type = 'oco.triggered' GROUP BY account, oco_group_id
+    FROM ev WHERE type = 'oco.triggered' GROUP BY account, oco_group_id
 ),
 failed AS (
     SELECT account, oco_group_id, min(ts) AS failed_ts, arg_min(kind, seq) AS failure,
            arg_min(error, seq) AS failure_error, arg_min(retcode, seq) AS failure_retcode
-    FROM events WHERE type = 'oco.failed' GROUP BY account, oco_group_id
+    FROM ev WHERE type = 'oco.failed' GROUP BY account, oco_group_id
 ),
 legs AS (
     SELECT c.*, t.triggered_ts, t.trig_filled, t.trig_cancel, t.trig_latency,
@@ -66,6 +92,18 @@ SELECT
     triggered_ts, failed_ts, failure, failure_error, failure_retcode
 FROM legs;
 
+CREATE OR REPLACE TABLE oco_pairs AS SELECT * FROM _oco_pairs_rows(0);
+DROP TABLE _oco_todo;
+
 COMMENT ON TABLE oco_pairs IS 'One row per OCO group: the two legs, which filled, whether the sibling was cancelled and how fast.';
 COMMENT ON COLUMN oco_pairs.status IS 'ACTIVE / FILLED_A / FILLED_B / CANCELLED / BOTH_FILLED';
 COMMENT ON COLUMN oco_pairs.cancel_latency_ms IS 'oco.triggered cancel latency, else sibling cancel ts minus first fill ts (ms)';
+
+-- incremental:
+CREATE OR REPLACE TEMP TABLE _oco_todo AS
+SELECT * FROM _oco_keys(getvariable('projection_after'));
+DELETE FROM oco_pairs WHERE EXISTS (SELECT 1 FROM _oco_todo k
+                                    WHERE k.account IS NOT DISTINCT FROM oco_pairs.account
+                                      AND k.oco_group_id IS NOT DISTINCT FROM oco_pairs.oco_group_id);
+INSERT INTO oco_pairs SELECT * FROM _oco_pairs_rows(getvariable('projection_after'));
+DROP TABLE _oco_todo;
