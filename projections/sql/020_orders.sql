@@ -116,7 +116,7 @@ LEFT JOIN (SELECT account, order_ticket, arg_max(retcode, seq) AS retcode,
        ON b.retcode IS NULL AND rj.account IS NOT DISTINCT FROM b.account
       AND rj.order_ticket = b.order_ticket;
 
-CREATE OR REPLACE TABLE orders AS SELECT * FROM _orders_rows(0);
+CREATE OR REPLACE TABLE orders AS SELECT * FROM _orders_rows(0) ORDER BY ALL;
 DROP TABLE _order_todo;
 
 COMMENT ON TABLE orders IS 'One row per order (account, order_ticket) with its life cycle: placed, modified, cancelled, rejected, filled.';

@@ -22,7 +22,7 @@ WHERE type = 'position.stop_moved'
                             WHERE k.account IS NOT DISTINCT FROM e.account
                               AND k.position_id IS NOT DISTINCT FROM e.position_id));
 
-CREATE OR REPLACE TABLE stop_moves AS SELECT * FROM _stop_moves_rows(0);
+CREATE OR REPLACE TABLE stop_moves AS SELECT * FROM _stop_moves_rows(0) ORDER BY ALL;
 
 COMMENT ON TABLE stop_moves IS 'One row per position.stop_moved: SL/TP changes of open positions, in order.';
 COMMENT ON COLUMN stop_moves.move_no IS '1 for the first move of the position, by (ts, seq)';

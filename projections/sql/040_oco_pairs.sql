@@ -92,7 +92,7 @@ SELECT
     triggered_ts, failed_ts, failure, failure_error, failure_retcode
 FROM legs;
 
-CREATE OR REPLACE TABLE oco_pairs AS SELECT * FROM _oco_pairs_rows(0);
+CREATE OR REPLACE TABLE oco_pairs AS SELECT * FROM _oco_pairs_rows(0) ORDER BY ALL;
 DROP TABLE _oco_todo;
 
 COMMENT ON TABLE oco_pairs IS 'One row per OCO group: the two legs, which filled, whether the sibling was cancelled and how fast.';

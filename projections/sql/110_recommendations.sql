@@ -129,7 +129,7 @@ LEFT JOIN orders o2 ON o2.account IS NOT DISTINCT FROM k.linked_account AND o2.o
 LEFT JOIN trades t ON t.account IS NOT DISTINCT FROM coalesce(k.linked_account, t.account)
     AND t.position_id = coalesce(k.linked_position_id, o2.position_id) AND t.leg = 1;
 
-CREATE OR REPLACE TABLE recommendations AS SELECT * FROM _recommendations_rows(0);
+CREATE OR REPLACE TABLE recommendations AS SELECT * FROM _recommendations_rows(0) ORDER BY ALL;
 DROP TABLE _recommendation_todo;
 
 -- read by the incremental section only (it names the table built above)

@@ -90,7 +90,7 @@ LEFT JOIN _signal_follow_rows(30, CASE WHEN after <> 0
                                        THEN (SELECT list(signal_id) FROM _signal_todo) END) f
     USING (signal_id);
 
-CREATE OR REPLACE TABLE signals AS SELECT * FROM _signals_rows(0);
+CREATE OR REPLACE TABLE signals AS SELECT * FROM _signals_rows(0) ORDER BY ALL;
 DROP TABLE _signal_todo;
 
 -- read by the incremental section only (it names the table built above)

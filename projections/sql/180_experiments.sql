@@ -18,7 +18,7 @@ WHERE type = 'experiment.assigned'
   AND (after = 0 OR experiment_id IN (SELECT experiment_id FROM _experiment_keys(after)))
 GROUP BY experiment_id, user_id;
 
-CREATE OR REPLACE TABLE experiment_assignments AS SELECT * FROM _experiment_assignments_rows(0);
+CREATE OR REPLACE TABLE experiment_assignments AS SELECT * FROM _experiment_assignments_rows(0) ORDER BY ALL;
 
 CREATE OR REPLACE MACRO _experiments_rows(after) AS TABLE
 WITH s AS (
@@ -42,7 +42,7 @@ SELECT s.experiment_id, s.started_ts, s.variants, s.description,
 FROM s
 LEFT JOIN a USING (experiment_id);
 
-CREATE OR REPLACE TABLE experiments AS SELECT * FROM _experiments_rows(0);
+CREATE OR REPLACE TABLE experiments AS SELECT * FROM _experiments_rows(0) ORDER BY ALL;
 
 COMMENT ON TABLE experiments IS 'One row per A/B experiment: variants and how many users each got.';
 COMMENT ON TABLE experiment_assignments IS 'The latest variant of each user in each experiment.';
