@@ -5,9 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.txt
 # The lock holds the exact versions (with hashes) the tests pass with, for every platform;
-# pyproject.toml keeps the compatible ranges library users get.
+# pyproject.toml keeps the compatible ranges library users get. pylock.toml (PEP 751) is the
+# same lock in the standard format, written from requirements.txt so the two cannot disagree.
 COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
 	--python-version 3.11 --quiet -o $(LOCK)
+PYLOCK  = $(BIN)/uv pip compile $(LOCK) --universal --python-version 3.11 --quiet -o pylock.toml
 
 .PHONY: demo test lint typecheck pytest bench clean lock upgrade
 
@@ -21,10 +23,12 @@ $(STAMP): pyproject.toml $(LOCK)
 # Re-lock after editing pyproject.toml's dependencies (keeps every pin it can).
 lock: $(STAMP)
 	$(COMPILE)
+	$(PYLOCK)
 
 # Refresh the lock to the newest versions pyproject.toml allows, install them, run every check.
 upgrade: $(STAMP)
 	$(COMPILE) --upgrade
+	$(PYLOCK)
 	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
 	touch $(STAMP)
 	$(MAKE) test
