@@ -34,18 +34,8 @@ def test_a_current_read_loads_neither_engine_nor_store_nor_events(tmp_path: Path
     events = two_accounts()
     write(jd, events)
     P.catch_up(jd)
-    code = (
-        "import sys\n"
-        "from tradejournal.projections import query\n"
-        f"print(query({str(jd)!r}, 'SELECT count(*) FROM events')[1][0][0])\n"
-        "heavy = [m for m in ('tradejournal.projections.engine', 'tradejournal.store',"
-        " 'tradejournal.events', 'msgspec') if m in sys.modules]\n"
-        "print(heavy)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split("\n")
-    assert out[:2] == [str(len(events)), "[]"]
+    call = f"query({str(jd)!r}, 'SELECT count(*) FROM events')[1][0][0]"
+    assert _in_fresh_process(call, "tradejournal.projections.engine") == (str(len(events)), [])
 
 
 def test_a_catch_up_with_nothing_new_loads_neither_store_nor_events(tmp_path: Path) -> None:
@@ -53,18 +43,8 @@ def test_a_catch_up_with_nothing_new_loads_neither_store_nor_events(tmp_path: Pa
     events = two_accounts()
     write(jd, events)
     P.catch_up(jd)
-    code = (
-        "import sys\n"
-        "from tradejournal.projections import catch_up\n"
-        f"print(catch_up({str(jd)!r}).last_seq)\n"
-        "heavy = [m for m in ('tradejournal.projections._build', 'tradejournal.store',"
-        " 'tradejournal.events', 'msgspec') if m in sys.modules]\n"
-        "print(heavy)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split("\n")
-    assert out[:2] == [str(len(events)), "[]"]
+    call = f"catch_up({str(jd)!r}).last_seq"
+    assert _in_fresh_process(call, "tradejournal.projections._build") == (str(len(events)), [])
 
 
 def test_new_events_are_seen_by_the_next_read(tmp_path: Path) -> None:
@@ -104,3 +84,19 @@ def test_changed_code_takes_the_full_check(tmp_path: Path) -> None:
     assert not _fast(jd, sql_dir)
     assert P.catch_up(jd, sql_dir=sql_dir).events_loaded == 0
     assert _fast(jd, sql_dir)
+
+
+def _in_fresh_process(call: str, builder: str) -> tuple[str, list[str]]:
+    """Run ``call`` (on ``tradejournal.projections``) in a new interpreter; return what it
+    printed and which of the heavy modules (the builder, the store, the event types) it loaded."""
+    code = (
+        "import sys\n"
+        f"from tradejournal.projections import {call.split('(')[0]}\n"
+        f"print({call})\n"
+        f"print([m for m in ({builder!r}, 'tradejournal.store', 'tradejournal.events', 'msgspec')"
+        " if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    return out[0], eval(out[1])  # noqa: S307 - a list literal printed by the child
